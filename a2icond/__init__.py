@@ -1,0 +1,62 @@
+"""a2icond: write, check, test and ship Amazon A2I human-loop activation conditions.
+
+    >>> import a2icond
+    >>> conditions = a2icond.compile('label "Explicit" confidence > 90 or sample 5%')
+    >>> conditions.to_json()
+    '{"Conditions":[{"ConditionType":"ModerationLabelConfidenceCheck",...'
+
+Heavier parts (the flow-definition builder, the evaluator) load on first use, so that
+`import a2icond` stays cheap for the CLI and for pre-commit.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .compiler import compile, compile_file, load
+from .diagnostics import CompileError, Diagnostic
+from .model import Conditions
+
+__version__ = "0.1.0"
+
+# Public names provided by modules that are imported only when first used.
+_LAZY = {
+    "FlowDefinition": "a2icond.flow",
+    "FlowError": "a2icond.flow",
+    "evaluate": "a2icond.evaluation",
+    "simulate": "a2icond.simulation",
+    "format_source": "a2icond.formatter",
+    "decompile": "a2icond.decompiler",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .decompiler import decompile
+    from .evaluation import evaluate
+    from .flow import FlowDefinition, FlowError
+    from .formatter import format_source
+    from .simulation import simulate
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'a2icond' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = [
+    "CompileError",
+    "Conditions",
+    "Diagnostic",
+    "FlowDefinition",
+    "FlowError",
+    "__version__",
+    "compile",
+    "compile_file",
+    "decompile",
+    "evaluate",
+    "format_source",
+    "load",
+    "simulate",
+]

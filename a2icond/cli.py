@@ -1,0 +1,84 @@
+"""The `a2icond` command line: a thin dispatcher over `a2icond.commands.*`.
+
+Each command lives in its own module with `add_parser(subparsers)` and a `run(args) -> int`;
+modules import their heavy dependencies (boto3, the evaluator) inside `run`, so `a2icond check`
+starts fast. Exit codes: 0 success, 1 diagnostics, 2 usage errors, 3 internal errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+#: Subcommand modules under `a2icond.commands`, in the order `--help` lists them.
+COMMANDS = [
+    "compile",
+    "check",
+    "schema",
+]
+
+EPILOG = """\
+examples:
+  a2icond compile examples/textract/payroll.cond
+  a2icond compile review.cond --compact -o conditions.json
+  a2icond check conditions/*.cond legacy/*.json
+  a2icond schema --source textract > a2i-textract.schema.json
+
+exit status: 0 success, 1 problems found in the input, 2 usage error, 3 internal error
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="a2icond",
+        description="Write, check, test and ship Amazon A2I human-loop activation conditions.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"a2icond {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show a traceback for internal errors"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMANDS:
+        module = importlib.import_module(f"a2icond.commands.{name.replace('-', '_')}")
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("a2icond: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `a2icond compile x.cond | head`: the reader left; that is not an error of ours.
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if args.debug:
+            raise
+        print(
+            f"a2icond: internal error: {type(exc).__name__}: {exc} "
+            "(run with --debug for a traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return 3
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()

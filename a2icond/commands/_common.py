@@ -1,0 +1,37 @@
+"""Helpers shared by the CLI commands: printing diagnostics and choosing exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..diagnostics import Diagnostic, render_all
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def print_diagnostics(
+    diagnostics: Iterable[Diagnostic], text: str | None = None, stream: TextIO | None = None
+) -> None:
+    diagnostics = list(diagnostics)
+    if diagnostics:
+        print(render_all(diagnostics, text), file=stream or sys.stderr)
+
+
+def usage_error(message: str) -> int:
+    print(f"a2icond: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Print to standard output, or write `output` atomically."""
+    if output and output != "-":
+        from ..fileio import atomic_write
+
+        atomic_write(output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()

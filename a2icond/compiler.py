@@ -1,0 +1,74 @@
+"""The compiler pipeline and its public entry points.
+
+text -> `parser.parse` (Lark, LALR) -> `ast.Program` -> `checker.check` -> `lowering.lower`
+-> schema validation -> `Conditions`. Every stage adds diagnostics; the run stops after the first
+stage that found errors, so each error is reported once and at its source.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .diagnostics import CompileError, Diagnostic
+from .model import Conditions, Source
+
+
+def compile(  # noqa: A001 - the public name users asked for
+    text: str, *, source: Source | None = None, filename: str = "<string>"
+) -> Conditions:
+    """Compile condition-language `text` to validated A2I activation conditions.
+
+    `source` ("rekognition" or "textract") is needed only when the file does not say or imply
+    it. Raises `CompileError` listing every error found; warnings ride on the result's
+    `.diagnostics`.
+    """
+    from . import checker, lowering, parser, schemas
+
+    program = parser.parse(text, filename=filename)
+    analysis = checker.check(program, source=source, filename=filename)
+    if analysis.errors:
+        raise CompileError(analysis.diagnostics, text)
+    conditions, problems = lowering.lower(program, analysis, filename=filename)
+    if problems:
+        raise CompileError(list(analysis.diagnostics) + problems, text)
+    if not schemas.is_valid(conditions.to_dict(), conditions.source):
+        details = "; ".join(
+            f"{'/'.join(map(str, path))}: {msg}"
+            for path, msg in schemas.explain(conditions.to_dict(), conditions.source)
+        )
+        raise CompileError(
+            [
+                Diagnostic(
+                    "internal compiler error: the output does not match the "
+                    f"{conditions.source} schema ({details}); this is a bug in a2icond, "
+                    "please report it with this file",
+                    filename=filename,
+                )
+            ],
+            text,
+        )
+    return Conditions(conditions.source, conditions.members, tuple(analysis.diagnostics))
+
+
+def compile_file(path: str | os.PathLike[str], *, source: Source | None = None) -> Conditions:
+    """Compile a `.cond` file (`-` reads standard input). Diagnostics name the path."""
+    from .fileio import read_text
+
+    name = str(path)
+    return compile(read_text(path), source=source, filename=name)
+
+
+def load(path: str | os.PathLike[str], *, source: Source | None = None) -> Conditions:
+    """Conditions from a `.cond` file (compiled) or a `.json` file (validated), by extension.
+
+    The JSON may be a bare `{"Conditions": [...]}` document, a `build` request or a
+    `describe-flow-definition` response.
+    """
+    from .fileio import read_text
+
+    if Path(path).suffix.lower() == ".json":
+        from .jsonconditions import from_json_text
+
+        return from_json_text(read_text(path), source=source, filename=str(path))
+    return compile_file(path, source=source)

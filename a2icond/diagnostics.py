@@ -1,0 +1,139 @@
+"""Diagnostics: located messages in the style of rustc and ruff.
+
+Every problem the toolchain finds about a user's file is a `Diagnostic`; the compiler collects
+them and raises `CompileError` with all of them at once, so a user fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A range of source text: 1-based lines and columns, end exclusive, plus character offsets."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int = 0
+    end: int = 0
+
+    def to(self, other: Span) -> Span:
+        """The span from the start of `self` to the end of `other`."""
+        return Span(self.line, self.column, other.end_line, other.end_column, self.start, other.end)
+
+
+NOWHERE = Span(1, 1, 1, 1, 0, 0)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem at one place. `code` is stable for warnings (`A2I101`, ...) and errors."""
+
+    message: str
+    line: int = 1
+    column: int = 1
+    end_line: int = 1
+    end_column: int = 1
+    severity: Severity = "error"
+    code: str = ""
+    filename: str = "<string>"
+    hint: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def at(
+        cls,
+        span: Span,
+        message: str,
+        *,
+        severity: Severity = "error",
+        code: str = "",
+        filename: str = "<string>",
+        hint: str = "",
+    ) -> Diagnostic:
+        return cls(
+            message=message,
+            line=span.line,
+            column=span.column,
+            end_line=span.end_line,
+            end_column=span.end_column,
+            severity=severity,
+            code=code,
+            filename=filename,
+            hint=hint,
+        )
+
+    def headline(self) -> str:
+        """`FILE:LINE:COL: error: message` (warnings carry their code: `warning[A2I101]`)."""
+        label = self.severity
+        if self.code and self.severity == "warning":
+            label = f"{self.severity}[{self.code}]"
+        return f"{self.filename}:{self.line}:{self.column}: {label}: {self.message}"
+
+    def render(self, text: str | None = None) -> str:
+        """The headline, then the source line with a caret under the span, then any hint."""
+        out = [self.headline()]
+        if text is not None:
+            lines = text.splitlines()
+            if 1 <= self.line <= len(lines):
+                src = lines[self.line - 1]
+                if len(src) > 200:  # keep huge one-line inputs readable
+                    lo = max(0, self.column - 80)
+                    src_shown = src[lo : lo + 160]
+                    col = self.column - lo
+                else:
+                    src_shown, col = src, self.column
+                if self.end_line == self.line:
+                    width = max(1, self.end_column - self.column)
+                else:
+                    width = max(1, len(src) - self.column + 1)
+                width = min(width, max(1, len(src_shown) - col + 1))
+                gutter = str(self.line)
+                pad = "".join("\t" if ch == "\t" else " " for ch in src_shown[: col - 1])
+                out.append(f" {gutter} | {_printable(src_shown)}")
+                out.append(f" {' ' * len(gutter)} | {pad}{'^' * width}")
+        if self.hint:
+            out.append(f"  = help: {self.hint}")
+        out.extend(f"  = note: {n}" for n in self.notes)
+        return "\n".join(out)
+
+
+def _printable(line: str) -> str:
+    """Show control characters visibly so a binary file cannot garble the terminal."""
+    return "".join(ch if ch == "\t" or ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in line)
+
+
+class CompileError(Exception):
+    """Raised when a file has errors; `.diagnostics` lists every one found (warnings included)."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], text: str | None = None) -> None:
+        self.diagnostics: list[Diagnostic] = sorted(diagnostics, key=sort_key)
+        self.text = text
+        errors = [d for d in self.diagnostics if d.severity == "error"]
+        first = errors[0] if errors else (self.diagnostics[0] if self.diagnostics else None)
+        summary = first.headline() if first else "compile error"
+        if len(errors) > 1:
+            summary += f" (and {len(errors) - 1} more)"
+        super().__init__(summary)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    def render(self) -> str:
+        return render_all(self.diagnostics, self.text)
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, int]:
+    return (d.filename, d.line, d.column, 0 if d.severity == "error" else 1)
+
+
+def render_all(diagnostics: Iterable[Diagnostic], text: str | None) -> str:
+    return "\n".join(d.render(text) for d in diagnostics)

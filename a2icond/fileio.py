@@ -1,0 +1,76 @@
+"""Reading users' files safely and writing them atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .diagnostics import CompileError, Diagnostic
+
+
+def decode(data: bytes, filename: str) -> str:
+    """UTF-8 text of `data` (a leading BOM dropped), or a located error at the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8", errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        raise CompileError(
+            [
+                Diagnostic(
+                    f"file is not valid UTF-8 text (byte 0x{data[exc.start]:02x})",
+                    line,
+                    column,
+                    line,
+                    column + 1,
+                    filename=filename,
+                )
+            ]
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def read_text(path: str | os.PathLike[str], filename: str | None = None) -> str:
+    """Read a user's file as text; `-` is standard input. Errors are diagnostics, not tracebacks."""
+    name = filename or str(path)
+    try:
+        if str(path) == "-":
+            import sys
+
+            data = sys.stdin.buffer.read()
+        else:
+            data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CompileError(
+            [Diagnostic(f"cannot read file: {exc.strerror or exc}", filename=name)]
+        ) from None
+    return decode(data, name)
+
+
+def atomic_write(path: str | os.PathLike[str], text: str) -> None:
+    """Write `text` to `path` via a temporary file in the same folder and a rename.
+
+    A crash or a full disk leaves either the old file or the new one, never half of one.
+    The file keeps its permissions when it already exists.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,180 @@
+"""Activation conditions given as JSON: parse, locate errors, infer the source, validate.
+
+`check` uses this for `.json` files, and `a2icond.load` for JSON conditions files given to the
+builder and the evaluator. The strict schemas decide validity; this module adds the messages a
+user needs (the JSON parser's own position, the bare-condition mistake from AWS's guide, the
+nesting and size limits) and points each one at the offending value.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import schemas
+from .diagnostics import CompileError, Diagnostic, Span
+from .jsonpos import format_path, locate
+from .model import (
+    CONDITION_TYPES,
+    MAX_DEPTH,
+    MAX_JSON_LENGTH,
+    SAMPLING,
+    Conditions,
+    Source,
+    dump_json,
+    node_from_dict,
+)
+
+CONDITIONS_PATH = (
+    "HumanLoopActivationConfig",
+    "HumanLoopActivationConditionsConfig",
+    "HumanLoopActivationConditions",
+)
+
+
+def parse_json(text: str, filename: str) -> Any:
+    """`json.loads`, with failures turned into a diagnostic at the parser's line and column."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CompileError(
+            [
+                Diagnostic(
+                    f"not valid JSON: {exc.msg}",
+                    exc.lineno,
+                    exc.colno,
+                    exc.lineno,
+                    exc.colno + 1,
+                    filename=filename,
+                )
+            ],
+            text,
+        ) from None
+    except RecursionError:
+        raise CompileError(
+            [Diagnostic("JSON nested too deeply to read", filename=filename)], text
+        ) from None
+
+
+def extract(document: Any) -> tuple[Any, list[str | int]]:
+    """The conditions inside a `build` request or a `describe-flow-definition` response.
+
+    Returns the conditions value and the JSON path it was found at (empty for a bare document).
+    The conditions there are a JSON string; it is decoded here.
+    """
+    value: Any = document
+    for step in CONDITIONS_PATH:
+        if not isinstance(value, dict) or step not in value:
+            return document, []
+        value = value[step]
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except (json.JSONDecodeError, RecursionError):
+            return document, []
+    return value, list(CONDITIONS_PATH)
+
+
+def infer_source(document: Any) -> tuple[Source | None, set[str]]:
+    """The source the condition types imply (None when only `Sampling`), and the types seen."""
+    types: set[str] = set()
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("ConditionType"), str):
+                types.add(item["ConditionType"])
+            stack.extend(v for k, v in item.items() if k in ("Conditions", "And", "Or"))
+        elif isinstance(item, list):
+            stack.extend(item)
+    implied = {s for s, allowed in CONDITION_TYPES.items() if types - {SAMPLING} <= set(allowed)}
+    if len(implied) == 1:
+        return next(iter(implied)), types
+    return None, types
+
+
+def from_json_text(
+    text: str,
+    *,
+    source: Source | None = None,
+    filename: str = "<string>",
+    require_source: bool = True,
+) -> Conditions:
+    """Validate JSON activation conditions and return them as a `Conditions` model.
+
+    Without `source`, it is inferred from the condition types. A document of only `Sampling`
+    conditions is the same for both sources: with `require_source` that is an error (the caller
+    must say which), without it the document is checked and reported as `rekognition`.
+    """
+    document = parse_json(text, filename)
+    document, prefix = extract(document)
+    located_text = text if not prefix else None
+
+    def at(path: list[str | int], message: str, hint: str = "") -> Diagnostic:
+        full = prefix + path
+        span = locate(text, full if located_text else prefix) if text else Span(1, 1, 1, 1)
+        where = f"{format_path(path)}: " if path else ""
+        return Diagnostic.at(span, f"{where}{message}", filename=filename, hint=hint)
+
+    if isinstance(document, dict) and "ConditionType" in document and "Conditions" not in document:
+        raise CompileError(
+            [
+                at(
+                    [],
+                    "a bare condition: activation conditions are an object with a "
+                    '"Conditions" list',
+                    hint='wrap it: {"Conditions": [ ...this condition... ]}',
+                )
+            ],
+            text,
+        )
+
+    inferred, types = infer_source(document)
+    diagnostics: list[Diagnostic] = []
+    if inferred is None and types - {SAMPLING}:
+        diagnostics.append(
+            at(
+                [],
+                "mixes Rekognition and Textract condition types "
+                f"({', '.join(sorted(types - {SAMPLING}))}); a flow definition has one source",
+            )
+        )
+        raise CompileError(diagnostics, text)
+    if source is not None and inferred is not None and inferred != source:
+        diagnostics.append(
+            at([], f"the conditions are for {inferred}, but the source given is {source}")
+        )
+        raise CompileError(diagnostics, text)
+    if source is None and inferred is None and require_source:
+        raise CompileError(
+            [
+                at(
+                    [],
+                    "only Sampling conditions: the source (rekognition or textract) cannot be "
+                    "inferred",
+                    hint="give it: --source rekognition|textract, or source= in the API",
+                )
+            ],
+            text,
+        )
+    chosen: Source = source or inferred or "rekognition"
+
+    if not schemas.is_valid(document, chosen):
+        for path, message in schemas.explain(document, chosen):
+            diagnostics.append(at(path, message))
+        raise CompileError(diagnostics or [at([], "does not match the schema")], text)
+
+    members = tuple(node_from_dict(m) for m in document["Conditions"])
+    size = len(dump_json(document))
+    if size > MAX_JSON_LENGTH:
+        raise CompileError(
+            [
+                at(
+                    [],
+                    f"the compact JSON is {size:,} characters; A2I takes at most "
+                    f"{MAX_JSON_LENGTH:,}",
+                )
+            ],
+            text,
+        )
+    return Conditions(chosen, members)

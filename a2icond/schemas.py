@@ -1,0 +1,80 @@
+"""The strict per-source JSON Schemas in `a2icond/schemas/`, and validation against them.
+
+The schema files are the single source of truth for what a valid document is. At run time the
+compiled `jsonschema_rs` validator checks documents in microseconds; when a document fails,
+the reference `jsonschema` implementation explains why (its `best_match` descends into `oneOf`
+branches to the most relevant error), which costs an import only on that path.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .model import SOURCES, Source
+
+
+@cache
+def schema_text(source: Source) -> str:
+    """The schema file of `source`, as shipped in the package."""
+    return resources.files("a2icond").joinpath(f"schemas/{source}.schema.json").read_text("utf-8")
+
+
+@cache
+def schema(source: Source) -> dict[str, Any]:
+    return json.loads(schema_text(source))
+
+
+@cache
+def _validator(source: Source) -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft7Validator(schema(source))
+
+
+def is_valid(document: Any, source: Source) -> bool:
+    return bool(_validator(source).is_valid(document))
+
+
+def explain(document: Any, source: Source) -> list[tuple[list[str | int], str]]:
+    """Why `document` fails `source`'s schema: `(json_path, message)` pairs, most relevant first."""
+    import jsonschema
+    from jsonschema.exceptions import best_match, relevance
+
+    validator = jsonschema.Draft7Validator(schema(source))
+    errors = sorted(validator.iter_errors(document), key=relevance)
+    out: list[tuple[list[str | int], str]] = []
+    seen: set[tuple[Any, ...]] = set()
+    for top in errors:
+        err = best_match([top])
+        path = list(err.absolute_path)
+        key = (tuple(path), err.message)
+        if key not in seen:
+            seen.add(key)
+            out.append((path, _plain(err)))
+    return out
+
+
+def _plain(err: Any) -> str:
+    """Turn jsonschema's messages into ones that name A2I's rules."""
+    validator = err.validator
+    if validator == "additionalProperties":
+        return err.message.replace("were unexpected", "are not allowed here").replace(
+            "was unexpected", "is not allowed here"
+        )
+    if validator == "const":
+        return f"must be {err.validator_value!r} here (got {err.instance!r})"
+    if validator == "minItems" and err.validator_value == 2:
+        return "an And/Or group needs at least two members"
+    if validator in ("oneOf", "anyOf") and isinstance(err.instance, dict):
+        if "ConditionType" in err.instance:
+            return f"{err.instance.get('ConditionType')!r} has no threshold, or is not allowed here"
+        if {"And", "Or"} & set(err.instance):
+            return "And/Or nested too deeply: A2I allows two levels below Conditions"
+    return str(err.message)
+
+
+def sources() -> tuple[Source, ...]:
+    return SOURCES

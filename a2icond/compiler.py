@@ -14,9 +14,7 @@ from .diagnostics import CompileError, Diagnostic
 from .model import Conditions, Source
 
 
-def compile(  # noqa: A001 - the public name users asked for
-    text: str, *, source: Source | None = None, filename: str = "<string>"
-) -> Conditions:
+def compile(text: str, *, source: Source | None = None, filename: str = "<string>") -> Conditions:
     """Compile condition-language `text` to validated A2I activation conditions.
 
     `source` ("rekognition" or "textract") is needed only when the file does not say or imply

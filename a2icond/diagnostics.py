@@ -107,7 +107,9 @@ class Diagnostic:
 
 def _printable(line: str) -> str:
     """Show control characters visibly so a binary file cannot garble the terminal."""
-    return "".join(ch if ch == "\t" or ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in line)
+    return "".join(
+        ch if ch == "\t" or ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in line
+    )
 
 
 class CompileError(Exception):

@@ -16,7 +16,6 @@ from .diagnostics import CompileError, Diagnostic, Span
 from .jsonpos import format_path, locate
 from .model import (
     CONDITION_TYPES,
-    MAX_DEPTH,
     MAX_JSON_LENGTH,
     SAMPLING,
     Conditions,

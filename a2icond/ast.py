@@ -1,0 +1,200 @@
+"""The typed AST of the condition language.
+
+Small and close to the source: every node keeps its `span` (excluded from equality, so two
+programs that say the same thing compare equal wherever they were written). The parser builds
+it, the checker and lint walk it, lowering turns it into `model.Conditions`, the printer prints
+it and the decompiler builds it from JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+from .diagnostics import NOWHERE, Span
+
+Comparator = Literal["<", "<=", ">", ">=", "="]
+SourceName = Literal["rekognition", "textract"]
+
+ANY = "*"  # A2I's wildcard for label and key names
+
+
+def _span() -> Span:
+    return field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A numeric literal; `text` is kept so `90` stays an integer and `97.5` a float."""
+
+    text: str
+    span: Span = _span()
+
+    @property
+    def value(self) -> int | float:
+        return float(self.text) if "." in self.text else int(self.text)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """`confidence < 90` or, for keys, `word confidence < 90` (`word=True`)."""
+
+    op: Comparator
+    value: Number
+    word: bool = False
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Between:
+    """`[word] confidence between LOW and HIGH`, inclusive: an And of `>= LOW` and `<= HIGH`."""
+
+    low: Number
+    high: Number
+    word: bool = False
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Group:
+    """`(confidence < 10 or word confidence > 98)`: one condition carrying every threshold."""
+
+    thresholds: tuple[Threshold, ...]
+    span: Span = _span()
+
+
+Test: TypeAlias = Threshold | Between | Group
+
+
+@dataclass(frozen=True)
+class Key:
+    """A key written in place: `key "Total:" aka "Total"`; `text == "*"` is `any key`."""
+
+    text: str
+    aliases: tuple[str, ...] = ()
+    span: Span = _span()
+    text_span: Span = _span()
+    alias_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class KeyName:
+    """A reference to a declared key by its name."""
+
+    name: str
+    span: Span = _span()
+
+
+KeyRef: TypeAlias = Key | KeyName
+
+
+@dataclass(frozen=True)
+class LabelCheck:
+    """`label "X" ...` (`label == "*"` for `any label`): a ModerationLabelConfidenceCheck."""
+
+    label: str
+    test: Test
+    span: Span = _span()
+    label_span: Span = _span()
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    """`KEY ...` or `any key ...`: an ImportantFormKeyConfidenceCheck."""
+
+    key: KeyRef
+    test: Test
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class MissingKey:
+    """`KEY missing`, or `any key missing` (`key is None`): MissingImportantFormKey."""
+
+    key: KeyRef | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """`sample N%`."""
+
+    percent: Number
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class And:
+    members: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Or:
+    members: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Not:
+    """Parsed so the checker can explain that A2I has no negation; never compiles."""
+
+    operand: Expr
+    span: Span = _span()
+    keyword_span: Span = _span()
+
+
+Atom: TypeAlias = LabelCheck | KeyCheck | MissingKey | Sampling
+Expr: TypeAlias = LabelCheck | KeyCheck | MissingKey | Sampling | And | Or | Not
+
+
+@dataclass(frozen=True)
+class KeyDecl:
+    """`key NAME = "Text" aka "Alias", ...`."""
+
+    name: str
+    text: str
+    aliases: tuple[str, ...] = ()
+    span: Span = _span()
+    name_span: Span = _span()
+    text_span: Span = _span()
+    alias_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A `# ...` comment; `text` includes the `#`."""
+
+    text: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Program:
+    """A whole `.cond` file. `body` is None when the file has no condition (an error)."""
+
+    source: SourceName | None
+    keys: tuple[KeyDecl, ...]
+    body: Expr | None
+    source_span: Span = _span()
+    comments: tuple[Comment, ...] = field(default=(), compare=False, repr=False)
+
+
+def walk(expr: Expr) -> Iterator[Expr]:
+    """Every node of `expr`, parents before children, without recursion (inputs can be deep)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, And | Or):
+            stack.extend(reversed(node.members))
+        elif isinstance(node, Not):
+            stack.append(node.operand)
+
+
+def atoms(expr: Expr) -> Iterator[Atom]:
+    """The atoms of `expr` in source order."""
+    for node in walk(expr):
+        if isinstance(node, LabelCheck | KeyCheck | MissingKey | Sampling):
+            yield node

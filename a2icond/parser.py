@@ -1,0 +1,401 @@
+"""Source text -> `ast.Program`, with Lark's LALR parser; Lark never leaves this module.
+
+The grammar is `grammar/conditions.lark` (shipped in the wheel as `a2icond/grammar/`). The
+transformer runs during parsing, so no parse tree is built. Lark's analysis of the grammar is
+cached on disk (Lark's own `cache=True`), which keeps the CLI's start-up short.
+Syntax errors become one diagnostic that says, in words, what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import ast
+from .diagnostics import CompileError, Diagnostic, Span
+
+#: Deeper nesting than this cannot fit in A2I's 10,240 characters anyway (each level needs
+#: another condition of 80+ characters); refusing early keeps every later pass safe.
+MAX_NESTING = 200
+
+KEYWORDS = frozenset(
+    {
+        "source", "rekognition", "textract", "key", "aka", "label", "any", "confidence",
+        "word", "missing", "sample", "between", "and", "or", "not",
+    }
+)  # fmt: skip
+
+_COMPARATORS = {"LT", "LE", "GT", "GE", "EQ", "EQEQ"}
+_CONDITION_START = {"LABEL", "ANY", "KEY", "IDENT", "SAMPLE", "LPAR", "NOT"}
+_WORDS = {
+    "IDENT": "a key name",
+    "STRING": "a string in double quotes",
+    "NUMBER": "a number",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "COMMA": "','",
+    "PERCENT": "'%'",
+    "EQ": "'='",
+    "$END": "the end of the file",
+}
+
+
+def grammar_text() -> str:
+    """The grammar: from the installed package, or from the source tree in development."""
+    packaged = resources.files("a2icond").joinpath("grammar/conditions.lark")
+    if packaged.is_file():
+        return packaged.read_text("utf-8")
+    return (Path(__file__).resolve().parent.parent / "grammar" / "conditions.lark").read_text(
+        "utf-8"
+    )
+
+
+class _State(threading.local):
+    def __init__(self) -> None:
+        self.comments: list[ast.Comment] = []
+        self.problems: list[tuple[Span, str]] = []
+        self.depths: dict[int, int] = {}
+
+
+_state = _State()
+
+
+def _collect_comment(token: Any) -> Any:
+    _state.comments.append(ast.Comment(token.value.rstrip("\r"), _tspan(token)))
+    return token
+
+
+@cache
+def _lark() -> Any:
+    from lark import Lark
+
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="basic",
+        transformer=_ToAst(),
+        lexer_callbacks={"COMMENT": _collect_comment},
+        cache=True,
+    )
+
+
+def parse(text: str, *, filename: str = "<string>") -> ast.Program:
+    """Parse `text` into a Program, or raise `CompileError` with the syntax error."""
+    from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+    parser = _lark()
+    _state.comments, _state.problems, _state.depths = [], [], {}
+    try:
+        program: ast.Program = parser.parse(text)
+    except UnexpectedToken as exc:
+        raise CompileError([_unexpected_token(exc, text, filename)], text) from None
+    except UnexpectedCharacters as exc:
+        raise CompileError([_unexpected_char(exc, text, filename)], text) from None
+    except UnexpectedInput as exc:  # pragma: no cover - other lexer failures
+        raise CompileError(
+            [Diagnostic(str(exc).splitlines()[0], filename=filename)], text
+        ) from None
+    except _TooDeep as exc:
+        raise CompileError(
+            [
+                Diagnostic.at(
+                    exc.span,
+                    f"conditions nested more than {MAX_NESTING} levels deep",
+                    filename=filename,
+                    hint="A2I allows two levels of And/Or below Conditions",
+                )
+            ],
+            text,
+        ) from None
+    except LarkError as exc:  # pragma: no cover - a transformer bug surfaces as this
+        raise CompileError([Diagnostic(f"cannot parse: {exc}", filename=filename)], text) from None
+    finally:
+        comments, problems = _state.comments, _state.problems
+        _state.comments, _state.problems, _state.depths = [], [], {}
+    if problems:
+        raise CompileError(
+            [Diagnostic.at(span, message, filename=filename) for span, message in problems], text
+        )
+    return ast.Program(
+        program.source, program.keys, program.body, program.source_span, tuple(comments)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Syntax errors, in words
+
+
+def _describe_expected(expected: set[str]) -> str:
+    expected = set(expected)
+    words: list[str] = []
+    if expected >= _CONDITION_START:
+        expected -= _CONDITION_START
+        words.append("a condition (label, key, any, sample, not or '(')")
+    if expected & (_COMPARATORS - {"EQ"}):
+        expected -= _COMPARATORS
+        words.append("a comparator such as < or >=")
+    for name in sorted(expected, key=lambda n: (n not in KEYWORDS_UPPER, n)):
+        words.append(_WORDS.get(name, f"'{name.lower()}'"))
+    if not words:
+        return "something else"
+    if len(words) == 1:
+        return words[0]
+    return (
+        ", ".join(words[:-1])
+        + (", or " if len(words) > 2 or " or " in words[0] else " or ")
+        + words[-1]
+    )
+
+
+KEYWORDS_UPPER = {k.upper() for k in KEYWORDS}
+
+
+def _end_span(text: str) -> Span:
+    line = text.count("\n") + 1
+    column = len(text) - (text.rfind("\n") + 1) + 1
+    return Span(line, column, line, column + 1, len(text), len(text))
+
+
+def _unexpected_token(exc: Any, text: str, filename: str) -> Diagnostic:
+    token = exc.token
+    expected = set(exc.expected or ())
+    hint = ""
+    if token.type == "$END":
+        span = _end_span(text)
+        found = "the end of the file"
+    else:
+        span = _tspan(token)
+        found = repr(str(token.value))
+        if token.type in KEYWORDS_UPPER and "IDENT" in expected:
+            hint = f"{str(token.value)!r} is a keyword; key names cannot be keywords"
+        elif token.type == "NOT":
+            hint = "A2I conditions have no negation; `not` can only start a condition"
+    message = f"expected {_describe_expected(expected)}, found {found}"
+    return Diagnostic.at(span, message, filename=filename, hint=hint)
+
+
+def _unexpected_char(exc: Any, text: str, filename: str) -> Diagnostic:
+    char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+    span = Span(
+        exc.line, exc.column, exc.line, exc.column + 1, exc.pos_in_stream, exc.pos_in_stream + 1
+    )
+    hint = ""
+    if char == '"':
+        message = 'unterminated string: a string ends with " on the same line'
+    elif char == "-":
+        message = "unexpected '-': numbers are unsigned (confidence runs from 0 to 100)"
+    elif char in "!&|":
+        message = f"unexpected {char!r}: write `and`, `or`"
+        if char == "!":
+            message = "unexpected '!': A2I conditions have no negation and no `!=`"
+    elif char == "'":
+        message = 'unexpected "\'": strings use double quotes'
+    else:
+        shown = char if char.isprintable() and char else f"\\u{ord(char):04x}" if char else ""
+        message = f"unexpected character {shown!r}"
+        allowed = set(exc.allowed or ())
+        if allowed:
+            message += f"; expected {_describe_expected(allowed)}"
+    return Diagnostic.at(span, message, filename=filename, hint=hint)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parse results -> AST
+
+
+class _TooDeep(Exception):
+    def __init__(self, span: Span) -> None:
+        self.span = span
+
+
+def _tspan(token: Any) -> Span:
+    return Span(
+        token.line,
+        token.column,
+        token.end_line,
+        token.end_column,
+        token.start_pos,
+        token.end_pos,
+    )
+
+
+def _span(item: Any) -> Span:
+    if isinstance(item, Span):
+        return item
+    span = getattr(item, "span", None)
+    if isinstance(span, Span):
+        return span
+    if isinstance(item, tuple):  # helper tuples carry their span last
+        return _span(item[-1])
+    return _tspan(item)
+
+
+def _cover(first: Any, last: Any) -> Span:
+    return _span(first).to(_span(last))
+
+
+def _string(token: Any) -> str:
+    """Decode a string token's JSON escapes; problems are recorded, not raised mid-parse."""
+    try:
+        value: str = json.loads(token.value, strict=False)
+    except json.JSONDecodeError as exc:
+        _state.problems.append((_tspan(token), f"invalid escape in string: {exc.msg}"))
+        return str(token.value[1:-1])
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        _state.problems.append(
+            (_tspan(token), "string has an unpaired surrogate escape (\\ud800-\\udfff)")
+        )
+    return value
+
+
+def _number(token: Any) -> ast.Number:
+    return ast.Number(str(token.value), _tspan(token))
+
+
+def _group_depth(members: Any) -> int:
+    return 1 + max(_state.depths.get(id(m), 0) for m in members)
+
+
+class _ToAst:
+    """Callbacks named after the grammar's rules and aliases; each gets the children list."""
+
+    def __getattr__(self, name: str) -> Any:  # pragma: no cover - a grammar/transformer mismatch
+        raise AttributeError(name)
+
+    def start(self, children: list[Any]) -> ast.Program:
+        source: ast.SourceName | None = None
+        source_span = Span(1, 1, 1, 1)
+        keys: list[ast.KeyDecl] = []
+        body: ast.Expr | None = None
+        for child in children:
+            if isinstance(child, tuple) and child[0] == "header":
+                source, source_span = child[1], child[2]
+            elif isinstance(child, ast.KeyDecl):
+                keys.append(child)
+            else:
+                body = child
+        return ast.Program(source, tuple(keys), body, source_span)
+
+    def header(self, children: list[Any]) -> tuple[str, str, Span]:
+        keyword, name = children
+        return ("header", str(name.value).lower(), _cover(keyword, name))
+
+    def keydecl(self, children: list[Any]) -> ast.KeyDecl:
+        keyword, ident, _eq, text = children[:4]
+        aliases: list[tuple[str, Span]] = children[4] if len(children) > 4 else []
+        end = aliases[-1][1] if aliases else _tspan(text)
+        return ast.KeyDecl(
+            name=str(ident.value),
+            text=_string(text),
+            aliases=tuple(a for a, _ in aliases),
+            span=_tspan(keyword).to(end),
+            name_span=_tspan(ident),
+            text_span=_tspan(text),
+            alias_spans=tuple(s for _, s in aliases),
+        )
+
+    def aliases(self, children: list[Any]) -> list[tuple[str, Span]]:
+        return [(_string(t), _tspan(t)) for t in children if t.type == "STRING"]
+
+    def _nary(self, cls: type[ast.And] | type[ast.Or], children: list[Any]) -> Any:
+        members = tuple(c for c in children if not hasattr(c, "type"))
+        node = cls(members, _cover(members[0], members[-1]))
+        depth = _group_depth(members)
+        if depth > MAX_NESTING:
+            raise _TooDeep(node.span)
+        _state.depths[id(node)] = depth
+        return node
+
+    def disjunction(self, children: list[Any]) -> ast.Or:
+        return self._nary(ast.Or, children)  # type: ignore[no-any-return]
+
+    def conjunction(self, children: list[Any]) -> ast.And:
+        return self._nary(ast.And, children)  # type: ignore[no-any-return]
+
+    def parens(self, children: list[Any]) -> ast.Expr:
+        return children[1]  # type: ignore[no-any-return]
+
+    def negation(self, children: list[Any]) -> ast.Not:
+        keyword, operand = children
+        node = ast.Not(operand, _cover(keyword, operand), _tspan(keyword))
+        depth = _group_depth([operand])
+        if depth > MAX_NESTING:
+            raise _TooDeep(node.span)
+        _state.depths[id(node)] = depth
+        return node
+
+    def named_label(self, children: list[Any]) -> tuple[str, Span, Span]:
+        keyword, text = children
+        return (_string(text), _tspan(text), _cover(keyword, text))
+
+    def any_label(self, children: list[Any]) -> tuple[str, Span, Span]:
+        first, last = children
+        span = _cover(first, last)
+        return (ast.ANY, span, span)
+
+    def label_check(self, children: list[Any]) -> ast.LabelCheck:
+        (name, name_span, span), test = children
+        return ast.LabelCheck(name, test, span.to(test.span), name_span)
+
+    def inline_key(self, children: list[Any]) -> ast.Key:
+        keyword, text = children[:2]
+        aliases: list[tuple[str, Span]] = children[2] if len(children) > 2 else []
+        end = aliases[-1][1] if aliases else _tspan(text)
+        return ast.Key(
+            _string(text),
+            tuple(a for a, _ in aliases),
+            _tspan(keyword).to(end),
+            _tspan(text),
+            tuple(s for _, s in aliases),
+        )
+
+    def key_name(self, children: list[Any]) -> ast.KeyName:
+        (ident,) = children
+        return ast.KeyName(str(ident.value), _tspan(ident))
+
+    def key_check(self, children: list[Any]) -> ast.KeyCheck:
+        key, test = children
+        return ast.KeyCheck(key, test, _cover(key, test))
+
+    def any_key_check(self, children: list[Any]) -> ast.KeyCheck:
+        any_, key_kw, test = children
+        key_span = _cover(any_, key_kw)
+        return ast.KeyCheck(ast.Key(ast.ANY, (), key_span, key_span), test, _cover(any_, test))
+
+    def missing_key(self, children: list[Any]) -> ast.MissingKey:
+        key, keyword = children
+        return ast.MissingKey(key, _cover(key, keyword))
+
+    def any_key_missing(self, children: list[Any]) -> ast.MissingKey:
+        return ast.MissingKey(None, _cover(children[0], children[-1]))
+
+    def sampling(self, children: list[Any]) -> ast.Sampling:
+        keyword, number, percent = children
+        return ast.Sampling(_number(number), _cover(keyword, percent))
+
+    def measure(self, children: list[Any]) -> tuple[bool, Span]:
+        return (len(children) == 2, _cover(children[0], children[-1]))
+
+    def cmp(self, children: list[Any]) -> tuple[str, Span]:
+        (token,) = children
+        op = "=" if token.value == "==" else str(token.value)
+        return (op, _tspan(token))
+
+    def single(self, children: list[Any]) -> ast.Threshold:
+        return self.threshold(children)
+
+    def threshold(self, children: list[Any]) -> ast.Threshold:
+        (word, measure_span), (op, _), number = children
+        return ast.Threshold(op, _number(number), word, measure_span.to(_tspan(number)))
+
+    def between(self, children: list[Any]) -> ast.Between:
+        (word, measure_span), _kw, low, _and, high = children
+        return ast.Between(_number(low), _number(high), word, measure_span.to(_tspan(high)))
+
+    def group(self, children: list[Any]) -> ast.Group:
+        thresholds = tuple(c for c in children if isinstance(c, ast.Threshold))
+        return ast.Group(thresholds, _cover(children[0], children[-1]))

@@ -1,0 +1,105 @@
+"""AST -> source text in the one canonical layout.
+
+`source` line, a blank line, key declarations with `=` aligned, a blank line, then the
+expression: each top-level `or` member on its own line with a leading `or`, nested groups in
+parentheses, lowercase keywords, numbers exactly as written, strings with minimal escapes.
+Parentheses are printed exactly where the AST needs them, so parsing the output gives back the
+same AST. The formatter adds comments on top of this.
+"""
+
+from __future__ import annotations
+
+import json
+
+from . import ast
+
+TOP_INDENT = "   "  # aligns the first member under the `or ` of the following lines
+
+
+def string(value: str) -> str:
+    """A string literal with minimal escapes (quotes, backslashes and control characters)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def key_ref(ref: ast.KeyRef) -> str:
+    if isinstance(ref, ast.KeyName):
+        return ref.name
+    if ref.text == ast.ANY and not ref.aliases:
+        return "any key"
+    return f"key {string(ref.text)}" + aliases(ref.aliases)
+
+
+def aliases(names: tuple[str, ...]) -> str:
+    return (" aka " + ", ".join(string(a) for a in names)) if names else ""
+
+
+def measure(word: bool) -> str:
+    return "word confidence" if word else "confidence"
+
+
+def test(node: ast.Test) -> str:
+    if isinstance(node, ast.Threshold):
+        return f"{measure(node.word)} {node.op} {node.value.text}"
+    if isinstance(node, ast.Between):
+        return f"{measure(node.word)} between {node.low.text} and {node.high.text}"
+    inner = " or ".join(f"{measure(t.word)} {t.op} {t.value.text}" for t in node.thresholds)
+    return f"({inner})"
+
+
+def atom(node: ast.Atom) -> str:
+    if isinstance(node, ast.LabelCheck):
+        subject = "any label" if node.label == ast.ANY else f"label {string(node.label)}"
+        return f"{subject} {test(node.test)}"
+    if isinstance(node, ast.KeyCheck):
+        return f"{key_ref(node.key)} {test(node.test)}"
+    if isinstance(node, ast.MissingKey):
+        return "any key missing" if node.key is None else f"{key_ref(node.key)} missing"
+    return f"sample {node.percent.text}%"
+
+
+def expr(node: ast.Expr, parent: type | None = None) -> str:
+    """One line of `node`; parenthesized when its parent needs that to parse back the same."""
+    if isinstance(node, ast.Or):
+        text = " or ".join(expr(m, ast.Or) for m in node.members)
+        return f"({text})" if parent is not None else text
+    if isinstance(node, ast.And):
+        text = " and ".join(expr(m, ast.And) for m in node.members)
+        return f"({text})" if parent in (ast.And, ast.Not) else text
+    if isinstance(node, ast.Not):
+        return f"not {expr(node.operand, ast.Not)}"
+    return atom(node)
+
+
+def header(program: ast.Program) -> list[str]:
+    """The `source` line and the aligned key declarations, as blocks of lines."""
+    lines: list[str] = []
+    if program.source:
+        lines += [f"source {program.source}", ""]
+    if program.keys:
+        width = max(len(k.name) for k in program.keys)
+        for decl in program.keys:
+            lines.append(
+                f"key {decl.name.ljust(width)} = {string(decl.text)}{aliases(decl.aliases)}"
+            )
+        lines.append("")
+    return lines
+
+
+def body_lines(body: ast.Expr) -> list[str]:
+    """The expression: one line per top-level `or` member."""
+    if isinstance(body, ast.Or):
+        return [
+            (TOP_INDENT if i == 0 else "or ") + expr(member, ast.Or)
+            for i, member in enumerate(body.members)
+        ]
+    return [expr(body)]
+
+
+def program(node: ast.Program) -> str:
+    """The canonical text of a whole program (without comments), ending in a newline."""
+    lines = header(node)
+    if node.body is not None:
+        lines += body_lines(node.body)
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines) + "\n"

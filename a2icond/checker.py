@@ -137,10 +137,13 @@ class _Checker:
             lowered = {k.lower(): k for k in self.keys}
             if ref.name.lower() in lowered:
                 close = [lowered[ref.name.lower()]]
-        hint = f"did you mean `{close[0]}`?" if close else ""
-        if not self.keys:
+        message = f"undeclared key {ref.name!r}"
+        hint = ""
+        if close:
+            message += f"; did you mean {close[0]!r}?"
+        elif not self.keys:
             hint = f'declare it first: key {ref.name} = "Key text"'
-        self.error(ref.span, f"undeclared key {ref.name!r}", hint=hint)
+        self.error(ref.span, message, hint=hint)
         return None
 
     # -- atoms ---------------------------------------------------------------------------------
@@ -244,7 +247,7 @@ class _Checker:
 
         from . import printer
 
-        hint = "rewrite the condition without `not`"
+        message = "A2I conditions have no negation: `not` cannot be compiled"
         operand = node.operand
         if (
             isinstance(operand, ast.LabelCheck | ast.KeyCheck)
@@ -253,14 +256,12 @@ class _Checker:
         ):
             flipped = replace(operand, test=replace(operand.test, op=_FLIP[operand.test.op]))
             what = "label" if isinstance(operand, ast.LabelCheck) else "key"
-            hint = (
-                f"`{printer.atom(flipped)}` is close but NOT equivalent: it still needs the "
+            message += (
+                f"; `{printer.atom(flipped)}` is close but not equivalent: it still needs the "
                 f"{what} to be present, while `not ({printer.atom(operand)})` would also hold "
                 f"when the {what} is absent"
             )
-        self.error(
-            node.keyword_span, "A2I conditions have no negation: `not` cannot be compiled", hint
-        )
+        self.error(node.keyword_span, message, hint="rewrite the condition without `not`")
 
     # -- the whole program ---------------------------------------------------------------------
 

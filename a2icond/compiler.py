@@ -13,6 +13,9 @@ from pathlib import Path
 from .diagnostics import CompileError, Diagnostic
 from .model import Conditions, Source
 
+#: A file this large cannot compile to A2I's 10,240 characters; refuse it before parsing it.
+MAX_SOURCE_CHARS = 1 << 20
+
 
 def compile(text: str, *, source: Source | None = None, filename: str = "<string>") -> Conditions:
     """Compile condition-language `text` to validated A2I activation conditions.
@@ -23,6 +26,16 @@ def compile(text: str, *, source: Source | None = None, filename: str = "<string
     """
     from . import checker, lowering, parser, schemas
 
+    if len(text) > MAX_SOURCE_CHARS:
+        raise CompileError(
+            [
+                Diagnostic(
+                    f"the file is {len(text)} characters; a2icond reads at most "
+                    f"{MAX_SOURCE_CHARS} (conditions must compile to at most 10240)",
+                    filename=filename,
+                )
+            ]
+        )
     program = parser.parse(text, filename=filename)
     analysis = checker.check(program, source=source, filename=filename)
     if analysis.errors:

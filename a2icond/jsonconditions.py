@@ -170,8 +170,7 @@ def from_json_text(
             [
                 at(
                     [],
-                    f"the compact JSON is {size:,} characters; A2I takes at most "
-                    f"{MAX_JSON_LENGTH:,}",
+                    f"the compact JSON is {size} characters; A2I takes at most {MAX_JSON_LENGTH}",
                 )
             ],
             text,

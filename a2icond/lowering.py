@@ -150,8 +150,8 @@ def lower(
             problems.append(
                 Diagnostic.at(
                     program.body.span,
-                    f"the compiled conditions are {size:,} characters of compact JSON; A2I "
-                    f"takes at most {MAX_JSON_LENGTH:,}",
+                    f"the compiled conditions are {size} characters of compact JSON; A2I "
+                    f"takes at most {MAX_JSON_LENGTH}",
                     filename=filename,
                     hint="share thresholds through groups and `any key`, or split the review "
                     "into several flow definitions",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -317,7 +318,13 @@ class _ToAst:
         return self._nary(ast.And, children)  # type: ignore[no-any-return]
 
     def parens(self, children: list[Any]) -> ast.Expr:
-        return children[1]  # type: ignore[no-any-return]
+        """A parenthesized group's span includes its parentheses; atoms keep their own."""
+        inner = children[1]
+        if isinstance(inner, ast.And | ast.Or):
+            wider = replace(inner, span=_cover(children[0], children[2]))
+            _state.depths[id(wider)] = _state.depths.pop(id(inner), 0)
+            return wider
+        return inner  # type: ignore[no-any-return]
 
     def negation(self, children: list[Any]) -> ast.Not:
         keyword, operand = children

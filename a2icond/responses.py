@@ -1,0 +1,445 @@
+"""Reading AI-service responses into the small form the evaluator needs.
+
+Accepted inputs, each a JSON object:
+
+- a Rekognition `DetectModerationLabels` response (`ModerationLabels`, or A2I's `moderationLabels`);
+- a Textract `AnalyzeDocument` response in boto3's PascalCase (`Blocks`, `BlockType`, ...) or A2I's
+  lowerCamel (`blocks`, `blockType`, ...);
+- an A2I output record: `aiServiceResponse` at the top or under `inputContent`, with the recorded
+  `humanTaskActivationConditionResults` and `selectedAiServiceResponse` next to it.
+
+Normalizing once per document keeps evaluation cheap: blocks are indexed by id a single time, a
+key's text is built once, and nothing is deep-copied (the normalized form points into the parsed
+JSON). The input's key style is remembered so that the selection is written back in that style.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Kind = Literal["rekognition", "textract"]
+Style = Literal["pascal", "camel"]
+
+#: File name endings read as JSON Lines (one response per line).
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines")
+
+
+class ResponseError(Exception):
+    """A response that cannot be read or understood; `str()` is a one-line, located message."""
+
+    def __init__(self, message: str, name: str = "<response>") -> None:
+        self.message = message
+        self.name = name
+        super().__init__(f"{name}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """The key names of one style, so the hot loops index dicts without branching on style."""
+
+    blocks: str
+    block_type: str
+    id: str
+    text: str
+    confidence: str
+    entity_types: str
+    relationships: str
+    type: str
+    ids: str
+    geometry: str
+    polygon: str
+    labels: str
+    name: str
+
+
+PASCAL = Names(
+    "Blocks",
+    "BlockType",
+    "Id",
+    "Text",
+    "Confidence",
+    "EntityTypes",
+    "Relationships",
+    "Type",
+    "Ids",
+    "Geometry",
+    "Polygon",
+    "ModerationLabels",
+    "Name",
+)
+CAMEL = Names(
+    "blocks",
+    "blockType",
+    "id",
+    "text",
+    "confidence",
+    "entityTypes",
+    "relationships",
+    "type",
+    "ids",
+    "geometry",
+    "polygon",
+    "moderationLabels",
+    "name",
+)
+NAMES: dict[Style, Names] = {"pascal": PASCAL, "camel": CAMEL}
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One moderation label: its `Name`, `Confidence` and position in the response's list."""
+
+    name: str
+    confidence: float
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class KeyValuePair:
+    """A KEY block with its text, confidence, word confidences and the ids reviewers would see.
+
+    `key_words` / `value_words` are `(id, confidence)` of the WORD children of the KEY block and
+    of its VALUE block(s); `confidence` is the KEY block's own `Confidence`.
+    """
+
+    text: str
+    key_id: str
+    confidence: float | None
+    value_ids: tuple[str, ...]
+    key_words: tuple[tuple[str, float | None], ...]
+    value_words: tuple[tuple[str, float | None], ...]
+
+    def block_ids(self) -> set[str]:
+        """The KEY block, its VALUE block(s) and their WORD children."""
+        ids = {self.key_id, *self.value_ids}
+        ids.update(w for w, _ in self.key_words)
+        ids.update(w for w, _ in self.value_words)
+        return ids
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What A2I recorded in an output record: its condition results and its selection."""
+
+    results: Mapping[str, Any] | None
+    selected: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Response:
+    """A normalized response. `raw` is the service response itself (not a copy)."""
+
+    kind: Kind
+    style: Style
+    raw: Mapping[str, Any]
+    labels: tuple[Label, ...] = ()
+    pairs: tuple[KeyValuePair, ...] = ()
+    recorded: Recorded | None = None
+    name: str = "<response>"
+    _texts: frozenset[str] = field(default=frozenset(), repr=False)
+
+    @property
+    def names(self) -> Names:
+        return NAMES[self.style]
+
+    @property
+    def key_texts(self) -> frozenset[str]:
+        """The text of every key in the document (for `MissingImportantFormKey`)."""
+        return self._texts
+
+    def canonical_bytes(self) -> bytes:
+        """The service response as canonical JSON (sorted keys, no spaces): the sampling seed."""
+        return json.dumps(
+            self.raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode("utf-8")
+
+
+def _num(value: Any) -> float | None:
+    """A confidence as a number, or None when absent or not a number (booleans are not)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def _style_of(document: Mapping[str, Any], name: str) -> tuple[Kind, Style] | None:
+    if "Blocks" in document:
+        return "textract", "pascal"
+    if "blocks" in document:
+        return "textract", "camel"
+    if "ModerationLabels" in document:
+        return "rekognition", "pascal"
+    if "moderationLabels" in document:
+        return "rekognition", "camel"
+    return None
+
+
+def _find_record(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The object holding `aiServiceResponse` in an A2I output record, if this is one."""
+    if "aiServiceResponse" in document:
+        return document
+    inner = document.get("inputContent")
+    if isinstance(inner, str):  # some records keep the input as a JSON string
+        try:
+            inner = json.loads(inner)
+        except (ValueError, RecursionError):
+            return None
+    if isinstance(inner, Mapping) and "aiServiceResponse" in inner:
+        return inner
+    return None
+
+
+def normalize(document: Any, name: str = "<response>") -> Response:
+    """Read one parsed JSON document (a response or an A2I record) into a `Response`.
+
+    Raises `ResponseError` with a message that says what is wrong and where.
+    """
+    if not isinstance(document, Mapping):
+        raise ResponseError(
+            f"expected a JSON object (a Rekognition or Textract response, or an A2I output "
+            f"record), got {type(document).__name__ if document is not None else 'null'}",
+            name,
+        )
+    recorded: Recorded | None = None
+    service: Any = document
+    record = _find_record(document)
+    if record is not None:
+        service = record["aiServiceResponse"]
+        if isinstance(service, str):
+            try:
+                service = json.loads(service)
+            except (ValueError, RecursionError):
+                raise ResponseError("aiServiceResponse is a string but not JSON", name) from None
+        if not isinstance(service, Mapping):
+            raise ResponseError("aiServiceResponse is not a JSON object", name)
+        results = record.get("humanTaskActivationConditionResults")
+        selected = record.get("selectedAiServiceResponse")
+        recorded = Recorded(
+            results if isinstance(results, Mapping) else None,
+            selected if isinstance(selected, Mapping) else None,
+        )
+    found = _style_of(service, name)
+    if found is None:
+        where = "aiServiceResponse" if record is not None else "the document"
+        keys = ", ".join(list(service)[:6]) or "none"
+        raise ResponseError(
+            f"{where} is neither a Rekognition DetectModerationLabels response (ModerationLabels) "
+            f"nor a Textract AnalyzeDocument response (Blocks); its keys: {keys}",
+            name,
+        )
+    kind, style = found
+    try:
+        if kind == "rekognition":
+            return Response(
+                kind,
+                style,
+                service,
+                labels=_labels(service, NAMES[style], name),
+                recorded=recorded,
+                name=name,
+            )
+        pairs = _pairs(service, NAMES[style], name)
+        return Response(
+            kind,
+            style,
+            service,
+            pairs=pairs,
+            recorded=recorded,
+            name=name,
+            _texts=frozenset(p.text for p in pairs),
+        )
+    except ResponseError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # malformed in an odd way
+        raise ResponseError(
+            f"malformed {kind} response ({type(exc).__name__}: {exc})", name
+        ) from None
+
+
+def _labels(service: Mapping[str, Any], n: Names, name: str) -> tuple[Label, ...]:
+    items = service[n.labels]
+    if not isinstance(items, list):
+        raise ResponseError(f"{n.labels} is not a list", name)
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise ResponseError(f"{n.labels}[{i}] is not an object", name)
+        label_name = item.get(n.name)
+        confidence = _num(item.get(n.confidence))
+        if not isinstance(label_name, str):
+            raise ResponseError(f"{n.labels}[{i}] has no {n.name} string", name)
+        if confidence is None:
+            raise ResponseError(f"{n.labels}[{i}] has no numeric {n.confidence}", name)
+        out.append(Label(label_name, confidence, i))
+    return tuple(out)
+
+
+def _pairs(service: Mapping[str, Any], n: Names, name: str) -> tuple[KeyValuePair, ...]:
+    blocks = service[n.blocks]
+    if not isinstance(blocks, list):
+        raise ResponseError(f"{n.blocks} is not a list", name)
+    bt, ident, rels, typ, ids, conf = (
+        n.block_type,
+        n.id,
+        n.relationships,
+        n.type,
+        n.ids,
+        n.confidence,
+    )
+    by_id: dict[str, Mapping[str, Any]] = {}
+    keys: list[Mapping[str, Any]] = []
+    for i, block in enumerate(blocks):
+        try:
+            block_id = block[ident]
+        except (KeyError, TypeError):
+            raise ResponseError(f"{n.blocks}[{i}] has no {ident}", name) from None
+        by_id[block_id] = block
+        if block.get(bt) == "KEY_VALUE_SET" and "KEY" in (block.get(n.entity_types) or ()):
+            keys.append(block)
+
+    def words(block: Mapping[str, Any]) -> list[tuple[str, float | None]]:
+        found: list[tuple[str, float | None]] = []
+        for rel in block.get(rels) or ():
+            if rel.get(typ) == "CHILD":
+                for child_id in rel.get(ids) or ():
+                    child = by_id.get(child_id)
+                    if child is not None and child.get(bt) == "WORD":
+                        found.append((child_id, _num(child.get(conf))))
+        return found
+
+    text_key = n.text
+    out = []
+    for key in keys:
+        key_words = words(key)
+        value_ids: list[str] = []
+        value_words: list[tuple[str, float | None]] = []
+        for rel in key.get(rels) or ():
+            if rel.get(typ) == "VALUE":
+                for value_id in rel.get(ids) or ():
+                    value = by_id.get(value_id)
+                    if value is not None:
+                        value_ids.append(value_id)
+                        value_words.extend(words(value))
+        text = " ".join(str(by_id[w].get(text_key, "")) for w, _ in key_words)
+        out.append(
+            KeyValuePair(
+                text,
+                key[ident],
+                _num(key.get(conf)),
+                tuple(value_ids),
+                tuple(key_words),
+                tuple(value_words),
+            )
+        )
+    return tuple(out)
+
+
+# -- reading files --------------------------------------------------------------------------
+
+
+def parse_json_bytes(data: bytes | str, name: str) -> Any:
+    """`json.loads`, with failures as a located `ResponseError` (`NAME:LINE:COL`)."""
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise ResponseError(f"{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}", name) from None
+    except UnicodeDecodeError as exc:
+        raise ResponseError(f"not UTF-8 text (byte offset {exc.start})", name) from None
+    except RecursionError:
+        raise ResponseError("JSON nested too deeply to read", name) from None
+
+
+def is_jsonl(path: str | os.PathLike[str]) -> bool:
+    return str(path).lower().endswith(JSONL_SUFFIXES)
+
+
+def read_file(path: str | os.PathLike[str]) -> Iterator[tuple[str, Any]]:
+    """Yield `(name, parsed JSON or ResponseError)` for each document in one file.
+
+    A `.json` file is one document; a JSON Lines file one per non-blank line (named
+    `PATH:LINE`). Errors are yielded, not raised, so a caller can count them and carry on.
+    """
+    name = str(path)
+    if is_jsonl(path):
+        try:
+            fh = open(path, "rb")  # noqa: SIM115 - closed below, line by line for flat memory
+        except OSError as exc:
+            yield name, ResponseError(f"cannot read file: {exc.strerror or exc}", name)
+            return
+        with fh:
+            try:
+                for number, line in enumerate(fh, 1):
+                    if line.strip():
+                        yield from _parsed(line, f"{name}:{number}")
+            except OSError as exc:
+                yield name, ResponseError(f"cannot read file: {exc.strerror or exc}", name)
+        return
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        yield name, ResponseError(f"cannot read file: {exc.strerror or exc}", name)
+        return
+    yield from _parsed(data, name)
+
+
+def _parsed(data: bytes, name: str) -> Iterator[tuple[str, Any]]:
+    try:
+        yield name, parse_json_bytes(data, name)
+    except ResponseError as exc:
+        yield name, exc
+
+
+def expand(inputs: Sequence[str | os.PathLike[str]]) -> Iterator[str]:
+    """Files named by `inputs`: files as given, folders as every `*.json` below them (sorted).
+
+    A path that does not exist is yielded as is; reading it then reports the error.
+    """
+    for item in inputs:
+        path = os.fspath(item)
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for file in sorted(files):
+                    if file.lower().endswith(".json"):
+                        yield os.path.join(root, file)
+        else:
+            yield str(path)
+
+
+def load_response(path: str | os.PathLike[str]) -> Response:
+    """Read and normalize the single response in a `.json` file (raises `ResponseError`)."""
+    for name, document in read_file(path):
+        if isinstance(document, ResponseError):
+            raise document
+        return normalize(document, name)
+    raise ResponseError("no response in the file", str(path))
+
+
+# -- writing the selection back in the input's style -----------------------------------------
+
+
+def trimmed_block(block: Mapping[str, Any], n: Names) -> dict[str, Any]:
+    """A block as A2I puts it in `selectedAiServiceResponse` (see docs/evaluation.md).
+
+    The real record keeps `blockType`, `id`, `text` for a WORD, and `blockType`, `confidence`,
+    `entityTypes`, `geometry` (polygon only), `id`, `relationships` for a KEY_VALUE_SET, with the
+    keys in alphabetical order. Other block types (not seen in a record) are kept whole.
+    """
+    kind = block.get(n.block_type)
+    if kind == "WORD":
+        return {k: block[k] for k in (n.block_type, n.id, n.text) if k in block}
+    if kind == "KEY_VALUE_SET":
+        out: dict[str, Any] = {}
+        for k in (n.block_type, n.confidence, n.entity_types, n.geometry, n.id, n.relationships):
+            if k not in block:
+                continue
+            if k == n.geometry and isinstance(block[k], Mapping) and n.polygon in block[k]:
+                out[k] = {n.polygon: block[k][n.polygon]}
+            else:
+                out[k] = block[k]
+        return out
+    return dict(block)

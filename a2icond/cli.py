@@ -17,6 +17,10 @@ COMMANDS = [
     "compile",
     "check",
     "schema",
+    "build",
+    "submit",
+    "describe",
+    "delete",
 ]
 
 EPILOG = """\
@@ -25,6 +29,7 @@ examples:
   a2icond compile review.cond --compact -o conditions.json
   a2icond check conditions/*.cond legacy/*.json
   a2icond schema --source textract > a2i-textract.schema.json
+  a2icond submit examples/textract/payroll.flow.toml --dry-run
 
 exit status: 0 success, 1 problems found in the input, 2 usage error, 3 internal error
 """

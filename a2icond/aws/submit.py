@@ -1,0 +1,464 @@
+"""Talking to SageMaker: create a flow definition, wait for it, compare, replace, delete.
+
+There is no update API for flow definitions, so `submit` is create-or-compare: when the name is
+taken (`ResourceInUse`) the deployed definition is described and compared with the desired one
+(conditions as JSON values); equal means `unchanged`, different means a field-by-field report,
+or with `replace=True` delete, wait until gone, create again. A role that IAM has not finished
+propagating is retried, bounded, as the Terraform provider does. Every failure becomes a
+`SubmitError` with one clean line (never a traceback, never a credential).
+
+boto3 and botocore are imported inside the functions: importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from .validation import CONDITIONS_PATH, Problem, format_value
+
+#: Used in the User-Agent so AWS-side logs show where a request came from.
+USER_AGENT = "a2icond"
+#: `HumanLoopConfig.TaskTimeLimitInSeconds` when absent (the boto3 reference says so).
+DEFAULT_TIME_LIMIT = 3600
+#: ValidationException messages meaning "the role exists but IAM has not propagated it yet".
+_ROLE_NOT_READY = re.compile(
+    r"(?:unable|could ?not|cannot|can't|failed) to assume|not authorized to (?:perform: )?"
+    r"sts:AssumeRole|assume ?role|role\b.*\b(?:does not exist|is not valid|not found)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How long to wait and how often to poll; tests use tiny values."""
+
+    poll_interval: float = 2.0
+    timeout: float = 600.0
+    #: Retry a create refused because the role is not assumable yet, for at most this long.
+    iam_retry_timeout: float = 120.0
+    iam_retry_max_delay: float = 10.0
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """What `submit` did: `created`, `replaced`, `unchanged` (or `submitted` without waiting)."""
+
+    action: str
+    arn: str
+    status: str
+    name: str = ""
+    iam_retries: int = 0
+
+    def line(self) -> str:
+        """The one line the CLI prints: `created ARN (Active)`."""
+        return f"{self.action} {self.arn} ({self.status})"
+
+
+class SubmitError(Exception):
+    """A refusal or failure from AWS, as one line; `.differences` for an existing definition."""
+
+    def __init__(
+        self, message: str, *, differences: list[Problem] | None = None, hint: str = ""
+    ) -> None:
+        self.message = redact(" ".join(message.split()))
+        self.differences = list(differences or [])
+        self.hint = hint
+        super().__init__(self.message)
+
+
+# --- clients and errors ------------------------------------------------------------------------
+
+
+def make_client(
+    *,
+    region: str | None = None,
+    profile: str | None = None,
+    endpoint_url: str | None = None,
+    max_attempts: int = 5,
+) -> Any:
+    """A SageMaker client with botocore's standard retry mode.
+
+    With `endpoint_url` None boto3 itself honours `AWS_ENDPOINT_URL_SAGEMAKER` /
+    `AWS_ENDPOINT_URL` and the profile's `endpoint_url`.
+    """
+    with aws_errors("creating the SageMaker client"):
+        import boto3
+        from botocore.config import Config
+
+        from .. import __version__
+
+        session = boto3.session.Session(profile_name=profile, region_name=region)
+        config = Config(
+            retries={"mode": "standard", "max_attempts": max_attempts},
+            user_agent_extra=f"{USER_AGENT}/{__version__}",
+            connect_timeout=10,
+            read_timeout=60,
+        )
+        return session.client("sagemaker", endpoint_url=endpoint_url, config=config)
+
+
+def error_code(exc: BaseException) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, Mapping):
+        return str(response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def error_message(exc: BaseException, doing: str = "") -> str:
+    """One line for a botocore/boto3 exception, without secrets."""
+    from botocore import exceptions as bx
+
+    prefix = f"{doing}: " if doing else ""
+    if isinstance(exc, bx.NoCredentialsError):
+        return (
+            "no AWS credentials found: use --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/"
+            "AWS_SECRET_ACCESS_KEY, or log in with `aws sso login`"
+        )
+    if isinstance(exc, bx.PartialCredentialsError):
+        return f"incomplete AWS credentials: {exc}"
+    if isinstance(exc, bx.ProfileNotFound):
+        return f"AWS profile not found: {exc.kwargs.get('profile', '')}"
+    if isinstance(exc, bx.NoRegionError):
+        return "no AWS region: use --region or set AWS_REGION (or the profile's region)"
+    if isinstance(
+        exc, bx.TokenRetrievalError | bx.SSOTokenLoadError | bx.UnauthorizedSSOTokenError
+    ):
+        return "the AWS SSO session has expired or is missing: run `aws sso login` and retry"
+    if isinstance(exc, bx.EndpointConnectionError):
+        return f"{prefix}cannot connect to {exc.kwargs.get('endpoint_url', 'the endpoint')}"
+    if isinstance(exc, bx.ConnectTimeoutError | bx.ReadTimeoutError):
+        return f"{prefix}timed out talking to {exc.kwargs.get('endpoint_url', 'AWS')}"
+    if isinstance(exc, bx.ClientError):
+        code = error_code(exc)
+        text = str(exc.response.get("Error", {}).get("Message", "")) or code
+        if code in (
+            "ExpiredToken",
+            "ExpiredTokenException",
+            "RequestExpired",
+            "TokenRefreshRequired",
+        ):
+            return "the AWS credentials have expired: refresh them (e.g. `aws sso login`) and retry"
+        if code in (
+            "UnrecognizedClientException",
+            "InvalidClientTokenId",
+            "InvalidSignatureException",
+            "SignatureDoesNotMatch",
+            "IncompleteSignature",
+        ):
+            return f"AWS rejected the credentials ({code}): check the profile or access keys"
+        if code in ("AccessDenied", "AccessDeniedException"):
+            return f"{prefix}access denied: {text}"
+        if code == "ResourceLimitExceeded":
+            return f"{prefix}an AWS limit was reached: {text}"
+        if code in ("ThrottlingException", "Throttling", "TooManyRequestsException"):
+            return f"{prefix}AWS is throttling requests (still, after retries): {text}"
+        if code == "ValidationException":
+            return f"{prefix}AWS rejected the request: {text}"
+        return f"{prefix}{code}: {text}"
+    if isinstance(exc, bx.ParamValidationError):
+        return f"{prefix}botocore rejected the request: {exc}"
+    return f"{prefix}{type(exc).__name__}: {exc}"
+
+
+def redact(text: str) -> str:
+    """`text` with any credential from the environment blanked out."""
+    for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        secret = os.environ.get(name)
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "****")
+    return text
+
+
+@contextmanager
+def aws_errors(doing: str = "") -> Iterator[None]:
+    """Turn botocore's exceptions into `SubmitError`s with one clean line."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except (BotoCoreError, ClientError) as exc:
+        raise SubmitError(error_message(exc, doing)) from exc
+
+
+# --- the lifecycle -----------------------------------------------------------------------------
+
+
+def describe(client: Any, name: str) -> dict[str, Any] | None:
+    """The `DescribeFlowDefinition` response, or None when there is no such definition."""
+    from botocore.exceptions import ClientError
+
+    try:
+        with _raw():
+            response = client.describe_flow_definition(FlowDefinitionName=name)
+    except ClientError as exc:
+        if error_code(exc) in ("ResourceNotFound", "ResourceNotFoundException"):
+            return None
+        raise SubmitError(error_message(exc, f"describing {name}")) from exc
+    except SubmitError:
+        raise
+    response = dict(response)
+    response.pop("ResponseMetadata", None)
+    return response
+
+
+@contextmanager
+def _raw() -> Iterator[None]:
+    """Let ClientError through (the caller inspects it); other botocore errors become lines."""
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        yield
+    except BotoCoreError as exc:
+        raise SubmitError(error_message(exc)) from exc
+
+
+def create(
+    client: Any, request: Mapping[str, Any], timing: Timing, sleep: Callable[[float], None]
+) -> tuple[str, int]:
+    """Create; retry while AWS says the role cannot be assumed yet. Returns (ARN, retries)."""
+    from botocore.exceptions import ClientError
+
+    deadline = time.monotonic() + timing.iam_retry_timeout
+    delay = timing.poll_interval
+    retries = 0
+    while True:
+        try:
+            with _raw():
+                response = client.create_flow_definition(**request)
+            return str(response["FlowDefinitionArn"]), retries
+        except ClientError as exc:
+            message = str(exc.response.get("Error", {}).get("Message", ""))
+            role_not_ready = error_code(exc) == "ValidationException" and _ROLE_NOT_READY.search(
+                message
+            )
+            if role_not_ready and time.monotonic() + delay <= deadline:
+                retries += 1
+                sleep(delay)
+                delay = min(delay * 2, timing.iam_retry_max_delay)
+                continue
+            raise
+
+
+def wait_active(
+    client: Any, name: str, timing: Timing, sleep: Callable[[float], None]
+) -> dict[str, Any]:
+    """Poll until `Active`; `Failed` raises with AWS's `FailureReason`."""
+    deadline = time.monotonic() + timing.timeout
+    while True:
+        deployed = describe(client, name)
+        if deployed is None:
+            raise SubmitError(f"flow definition {name} disappeared while waiting for it")
+        status = deployed.get("FlowDefinitionStatus", "")
+        if status == "Active":
+            return deployed
+        if status == "Failed":
+            reason = deployed.get("FailureReason") or "no reason given"
+            raise SubmitError(f"flow definition {name} failed: {reason}")
+        if status == "Deleting":
+            raise SubmitError(f"flow definition {name} is being deleted")
+        if time.monotonic() + timing.poll_interval > deadline:
+            raise SubmitError(
+                f"timed out after {timing.timeout:g}s waiting for flow definition {name} to "
+                f"become Active (status {status or 'unknown'})"
+            )
+        sleep(timing.poll_interval)
+
+
+def wait_gone(client: Any, name: str, timing: Timing, sleep: Callable[[float], None]) -> None:
+    """Poll until `DescribeFlowDefinition` says the name is free."""
+    deadline = time.monotonic() + timing.timeout
+    while describe(client, name) is not None:
+        if time.monotonic() + timing.poll_interval > deadline:
+            raise SubmitError(
+                f"timed out after {timing.timeout:g}s waiting for flow definition {name} "
+                "to be deleted"
+            )
+        sleep(timing.poll_interval)
+
+
+def delete(
+    client: Any,
+    name: str,
+    *,
+    wait: bool = False,
+    timing: Timing | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
+    """Delete `name`; False when there was none. With `wait`, until it is gone."""
+    from botocore.exceptions import ClientError
+
+    timing = timing or Timing()
+    try:
+        with _raw():
+            client.delete_flow_definition(FlowDefinitionName=name)
+    except ClientError as exc:
+        if error_code(exc) in ("ResourceNotFound", "ResourceNotFoundException"):
+            return False
+        raise SubmitError(error_message(exc, f"deleting {name}")) from exc
+    if wait:
+        wait_gone(client, name, timing, sleep)
+    return True
+
+
+def submit(
+    client: Any,
+    request: Mapping[str, Any],
+    *,
+    wait: bool = True,
+    replace: bool = False,
+    timing: Timing | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SubmitResult:
+    """Create the flow definition in `request` (already validated), see the module docstring."""
+    from botocore.exceptions import ClientError
+
+    timing = timing or Timing()
+    name = str(request["FlowDefinitionName"])
+    action = "created"
+    try:
+        arn, retries = create(client, request, timing, sleep)
+    except ClientError as exc:
+        if error_code(exc) not in ("ResourceInUse", "ResourceInUseException"):
+            raise SubmitError(error_message(exc, f"creating {name}")) from exc
+        outcome = _existing(client, request, name, replace, wait, timing, sleep)
+        if isinstance(outcome, SubmitResult):
+            return outcome
+        action = outcome
+        try:
+            arn, retries = create(client, request, timing, sleep)
+        except ClientError as again:
+            raise SubmitError(error_message(again, f"creating {name}")) from again
+    if not wait:
+        return SubmitResult("submitted" if action == "created" else action, arn, "Initializing",
+                            name, retries)  # fmt: skip
+    deployed = wait_active(client, name, timing, sleep)
+    return SubmitResult(action, arn, str(deployed["FlowDefinitionStatus"]), name, retries)
+
+
+def _existing(
+    client: Any,
+    request: Mapping[str, Any],
+    name: str,
+    replace: bool,
+    wait: bool,
+    timing: Timing,
+    sleep: Callable[[float], None],
+) -> SubmitResult | str:
+    """The name is taken: `unchanged`, or clear the way ("created"/"replaced"), or raise."""
+    deployed = describe(client, name)
+    if deployed is None:  # deleted in between
+        return "created"
+    status = str(deployed.get("FlowDefinitionStatus", ""))
+    if status == "Deleting":
+        wait_gone(client, name, timing, sleep)
+        return "created"
+    differences = compare(request, deployed)
+    arn = str(deployed.get("FlowDefinitionArn", ""))
+    if not differences and status != "Failed":
+        if wait and status != "Active":
+            status = str(wait_active(client, name, timing, sleep)["FlowDefinitionStatus"])
+        return SubmitResult("unchanged", arn, status, name)
+    if not replace:
+        if differences:
+            raise SubmitError(
+                f"a different flow definition named {name} already exists ({arn}); "
+                f"{len(differences)} field(s) differ",
+                differences=differences,
+                hint="there is no update API: rerun with --replace to delete it and create "
+                "this one (replace=True in Python)",
+            )
+        reason = deployed.get("FailureReason") or "no reason given"
+        raise SubmitError(
+            f"flow definition {name} already exists with status Failed: {reason}",
+            hint="rerun with --replace to delete it and create it again",
+        )
+    delete(client, name, wait=True, timing=timing, sleep=sleep)
+    return "replaced"
+
+
+# --- comparing desired and deployed ------------------------------------------------------------
+
+_COMPARED = ("HumanLoopRequestSource", "HumanLoopConfig", "OutputConfig", "RoleArn")
+
+
+def compare(request: Mapping[str, Any], deployed: Mapping[str, Any]) -> list[Problem]:
+    """Field-by-field differences between the desired request and a describe response.
+
+    Conditions are compared as JSON values (key order and spacing do not count); prices as
+    amounts; an absent time limit as AWS's default. An absent task lifetime is not compared (AWS
+    fills in its own), nor are tags (DescribeFlowDefinition does not return them).
+    """
+    desired = _normalized(request)
+    current = _normalized(deployed)
+    differences: list[Problem] = []
+    for key in (*_COMPARED, "HumanLoopActivationConfig"):
+        _diff(current.get(key), desired.get(key), key, differences)
+    return differences
+
+
+def _normalized(document: Mapping[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        k: json.loads(json.dumps(document[k], default=str))
+        for k in (*_COMPARED, "HumanLoopActivationConfig")
+        if document.get(k) is not None
+    }
+    activation = result.get("HumanLoopActivationConfig")
+    try:
+        text = activation["HumanLoopActivationConditionsConfig"]["HumanLoopActivationConditions"]
+        inner = activation["HumanLoopActivationConditionsConfig"]
+        inner["HumanLoopActivationConditions"] = json.loads(text) if isinstance(text, str) else text
+    except (KeyError, TypeError, json.JSONDecodeError):
+        pass
+    config = result.get("HumanLoopConfig")
+    if isinstance(config, dict):
+        config.setdefault("TaskTimeLimitInSeconds", DEFAULT_TIME_LIMIT)
+        amount = config.get("PublicWorkforceTaskPrice", {}).get("AmountInUsd")
+        if isinstance(amount, dict):
+            for part in ("Dollars", "Cents", "TenthFractionsOfACent"):
+                amount[part] = amount.get(part) or 0
+    return result
+
+
+def _diff(old: Any, new: Any, path: str, out: list[Problem], limit: int = 30) -> None:
+    if len(out) >= limit or old == new:
+        return
+    lifetime = "TaskAvailabilityLifetimeInSeconds"
+    # Absent from the desired definition: AWS's own value is not a difference.
+    if (
+        path == "HumanLoopConfig"
+        and isinstance(old, dict)
+        and isinstance(new, dict)
+        and (lifetime not in new)
+    ):
+        old = {k: v for k, v in old.items() if k != lifetime}
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [*new, *(k for k in old if k not in new)]:
+            _diff(old.get(key, _ABSENT), new.get(key, _ABSENT), f"{path}.{key}", out, limit)
+        return
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (a, b) in enumerate(zip(old, new, strict=True)):
+            _diff(a, b, f"{path}[{index}]", out, limit)
+        return
+    if old == new:
+        return
+    shown = path.replace(CONDITIONS_PATH, "HumanLoopActivationConditions")
+    out.append(Problem(shown, f"deployed {_show(old)}, this definition has {_show(new)}"))
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "absent"
+
+
+_ABSENT: Any = _Absent()
+
+
+def _show(value: Any) -> str:
+    return "nothing" if value is _ABSENT or value is None else format_value(value, limit=120)

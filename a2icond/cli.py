@@ -21,6 +21,8 @@ COMMANDS = [
     "submit",
     "describe",
     "delete",
+    "eval",
+    "simulate",
 ]
 
 EPILOG = """\
@@ -30,6 +32,7 @@ examples:
   a2icond check conditions/*.cond legacy/*.json
   a2icond schema --source textract > a2i-textract.schema.json
   a2icond submit examples/textract/payroll.flow.toml --dry-run
+  a2icond simulate payroll.cond responses/ --flow payroll.flow.toml --jobs 4
 
 exit status: 0 success, 1 problems found in the input, 2 usage error, 3 internal error
 """

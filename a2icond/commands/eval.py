@@ -1,0 +1,208 @@
+"""`a2icond eval CONDITIONS RESPONSE...`: would each response start a human loop, and why.
+
+Per response: the verdict, every node's result in A2I's `humanTaskActivationConditionResults`
+format, the items reviewers would see, and, for an A2I output record, every node where our
+results differ from the ones A2I recorded. `--json` prints one JSON object per response.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ._common import EXIT_OK, EXIT_PROBLEMS, print_diagnostics
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..evaluation import EvaluationResult, Plan
+    from ..model import Conditions
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "eval",
+        help="evaluate conditions against stored Rekognition/Textract responses or A2I records",
+        description="Evaluate activation conditions offline, as A2I would: whether a human loop "
+        "starts, every node's EvaluationResult, and the items reviewers would see. A RESPONSE "
+        "is a DetectModerationLabels or AnalyzeDocument response (PascalCase or A2I's "
+        "lowerCamel keys), an A2I output record (then the recorded results are checked), a "
+        "JSON Lines file of those, or a folder (every *.json below it).",
+    )
+    p.add_argument("conditions", metavar="CONDITIONS", help="a .cond or .json conditions file")
+    p.add_argument("responses", metavar="RESPONSE", nargs="+", help="response files")
+    p.add_argument(
+        "--source",
+        choices=("rekognition", "textract"),
+        help="the source, for conditions that neither say nor imply it",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per response (JSON Lines): Response, HumanLoopActivated, "
+        "humanTaskActivationConditionResults, selectedAiServiceResponse",
+    )
+    p.set_defaults(func=run)
+
+
+def load_conditions(path: str, source: str | None) -> Conditions:
+    """A `.cond` file compiled, or a `.json` file validated (a Sampling-only JSON file needs
+    no source here: it evaluates the same against both services). Raises `CompileError`."""
+    from pathlib import Path
+
+    from ..compiler import load
+
+    if Path(path).suffix.lower() == ".json":
+        from ..fileio import read_text
+        from ..jsonconditions import from_json_text
+
+        return from_json_text(
+            read_text(path),
+            source=source,
+            filename=path,
+            require_source=False,  # type: ignore[arg-type]
+        )
+    return load(path, source=source)  # type: ignore[arg-type]
+
+
+def documents(paths: list[str]) -> Iterator[tuple[str, Any]]:
+    """`(name, parsed document or ResponseError)` for every document the paths name."""
+    from ..responses import expand, read_file
+
+    for path in expand(paths):
+        yield from read_file(path)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..diagnostics import CompileError
+    from ..evaluation import prepare
+    from ..responses import ResponseError
+
+    try:
+        conditions = load_conditions(args.conditions, args.source)
+    except CompileError as exc:
+        print_diagnostics(exc.diagnostics, exc.text)
+        return EXIT_PROBLEMS
+    plan = prepare(conditions)
+    status = EXIT_OK
+    for name, document in documents(args.responses):
+        try:
+            if isinstance(document, ResponseError):
+                raise document
+            result = _evaluate(plan, document, name)
+        except ResponseError as exc:
+            print(f"{exc.name}: error: {exc.message}", file=sys.stderr)
+            status = EXIT_PROBLEMS
+            continue
+        if args.json:
+            line = {"Response": name, **result.to_dict()}
+            sys.stdout.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+            for diff in result.differences or ():
+                print(f"{name}: differs from A2I's record: {diff}", file=sys.stderr)
+        else:
+            sys.stdout.write(render(plan, result) + "\n")
+        if any(not d.sampled for d in result.differences or ()):
+            status = EXIT_PROBLEMS
+    sys.stdout.flush()
+    return status
+
+
+def _evaluate(plan: Plan, document: Any, name: str) -> EvaluationResult:
+    from ..evaluation import evaluate
+    from ..responses import normalize
+
+    return evaluate(plan, normalize(document, name))
+
+
+# -- the human-readable report ----------------------------------------------------------------
+
+
+def describe_condition(node: Mapping[str, Any]) -> str:
+    """`ImportantFormKeyConfidenceCheck "Total:" aka "Total", ...: KeyValueBlockConfidence < 45`."""
+    from ..model import OP_SUFFIX, split_threshold
+
+    symbol = {suffix: op for op, suffix in OP_SUFFIX.items()}
+    params = node["ConditionParameters"]
+    kind = node["ConditionType"]
+    parts = [kind]
+    if "ModerationLabelName" in params:
+        parts.append(json.dumps(params["ModerationLabelName"], ensure_ascii=False))
+    if "ImportantFormKey" in params:
+        parts.append(json.dumps(params["ImportantFormKey"], ensure_ascii=False))
+        aliases = params.get("ImportantFormKeyAliases") or []
+        if aliases:
+            parts.append("aka " + ", ".join(json.dumps(a, ensure_ascii=False) for a in aliases))
+    if "RandomSamplingPercentage" in params:
+        parts.append(f"{params['RandomSamplingPercentage']}%")
+    tests = []
+    for key, value in params.items():
+        split = split_threshold(key)
+        if split is not None:
+            tests.append(f"{split[0]} {symbol[split[2]]} {value}")
+    text = " ".join(parts)
+    return f"{text}: {' or '.join(tests)}" if tests else text
+
+
+def render(plan: Plan, result: EvaluationResult) -> str:
+    """The report for one response, for a terminal."""
+    verdict = "human loop starts" if result.human_loop_activated else "no human loop"
+    if result.depends_on_sampling:
+        verdict += " (depends on a Sampling draw)"
+    lines = [f"{result.name}: {verdict}"]
+    sampled = set(result.sampled)
+    draws = {d.path: d for d in result.draws}
+
+    def walk(node: Mapping[str, Any], path: tuple[int, ...], indent: int) -> None:
+        label = "[" + ".".join(map(str, path)) + "]"
+        value = "true" if node["EvaluationResult"] else "false"
+        note = ""
+        if path in draws:
+            note = f" (draw {draws[path].value:.4f})"
+        elif path in sampled:
+            note = " (depends on a Sampling draw)"
+        pad = "  " * indent
+        for group in ("And", "Or"):
+            if group in node:
+                lines.append(f"{pad}{label} {group}: {value}{note}")
+                for j, member in enumerate(node[group]):
+                    walk(member, (*path, j), indent + 1)
+                return
+        lines.append(f"{pad}{label} {describe_condition(node)} -> {value}{note}")
+
+    for i, member in enumerate(result.condition_results["Conditions"]):
+        walk(member, (i,), 1)
+    lines.append("  " + _describe_selection(result))
+    if result.differences is not None:
+        if not result.differences:
+            nodes = len(result.node_results)
+            lines.append(f"  A2I's record: all {nodes} results and the selection agree")
+        else:
+            lines.append(f"  A2I's record differs in {len(result.differences)} place(s):")
+            lines.extend(f"    {d}" for d in result.differences)
+    return "\n".join(lines)
+
+
+def _describe_selection(result: EvaluationResult) -> str:
+    items = next(iter(result.selected.values()), [])
+    if not items:
+        return "selected: nothing"
+    if result.kind == "rekognition":
+        names = ", ".join(
+            f"{item.get('Name', item.get('name'))} "
+            f"({item.get('Confidence', item.get('confidence'))})"
+            for item in items
+        )
+        return f"selected: {len(items)} label(s): {names}"
+    shown = []
+    for block in items[:12]:
+        kind = block.get("BlockType", block.get("blockType"))
+        text = block.get("Text", block.get("text"))
+        entity = block.get("EntityTypes", block.get("entityTypes")) or []
+        what = entity[0] if kind == "KEY_VALUE_SET" and entity else kind
+        ident = block.get("Id", block.get("id"))
+        shown.append(
+            f"{what} {json.dumps(text, ensure_ascii=False)}" if text else f"{what} {ident}"
+        )
+    more = f", ... ({len(items) - 12} more)" if len(items) > 12 else ""
+    return f"selected: {len(items)} block(s): {', '.join(shown)}{more}"

@@ -66,8 +66,8 @@ def compile_file(path: str | os.PathLike[str], *, source: Source | None = None) 
     """Compile a `.cond` file (`-` reads standard input). Diagnostics name the path."""
     from .fileio import read_text
 
-    name = str(path)
-    return compile(read_text(path), source=source, filename=name)
+    name = "<stdin>" if str(path) == "-" else str(path)
+    return compile(read_text(path, name), source=source, filename=name)
 
 
 def load(path: str | os.PathLike[str], *, source: Source | None = None) -> Conditions:

@@ -31,23 +31,22 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..compiler import compile_file
+    from ..compiler import compile as compile_text
     from ..diagnostics import CompileError
+    from ..fileio import read_text
 
+    filename = "<stdin>" if args.file == "-" else args.file
     try:
-        conditions = compile_file(args.file, source=args.source)
+        text = read_text(args.file, filename)
+        conditions = compile_text(text, source=args.source, filename=filename)
     except CompileError as exc:
         print_diagnostics(exc.diagnostics, exc.text)
         return EXIT_PROBLEMS
-    text = conditions.to_json(compact=args.compact)
-    if not (args.compact and args.output and args.output != "-"):
-        text += "\n"
-    if conditions.diagnostics:
-        from ..fileio import read_text
-
-        source_text = None if args.file == "-" else read_text(args.file)
-        print_diagnostics(conditions.diagnostics, source_text)
+    print_diagnostics(conditions.diagnostics, text)
     if args.strict and conditions.warnings:
         return EXIT_PROBLEMS
-    write_output(text, args.output)
+    output = conditions.to_json(compact=args.compact)
+    if not (args.compact and args.output and args.output != "-"):
+        output += "\n"
+    write_output(output, args.output)
     return EXIT_OK

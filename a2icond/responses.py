@@ -341,12 +341,14 @@ def _pairs(service: Mapping[str, Any], n: Names, name: str) -> tuple[KeyValuePai
 # -- reading files --------------------------------------------------------------------------
 
 
-def parse_json_bytes(data: bytes | str, name: str) -> Any:
-    """`json.loads`, with failures as a located `ResponseError` (`NAME:LINE:COL`)."""
+def parse_json_bytes(data: bytes | str, name: str, one_line: bool = False) -> Any:
+    """`json.loads`, with failures as a located `ResponseError` (line and column; only the
+    column for a JSON Lines line, whose name already carries the line number)."""
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
-        raise ResponseError(f"{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}", name) from None
+        where = f"column {exc.colno}" if one_line else f"line {exc.lineno}, column {exc.colno}"
+        raise ResponseError(f"not valid JSON ({where}): {exc.msg}", name) from None
     except UnicodeDecodeError as exc:
         raise ResponseError(f"not UTF-8 text (byte offset {exc.start})", name) from None
     except RecursionError:
@@ -374,7 +376,7 @@ def read_file(path: str | os.PathLike[str]) -> Iterator[tuple[str, Any]]:
             try:
                 for number, line in enumerate(fh, 1):
                     if line.strip():
-                        yield from _parsed(line, f"{name}:{number}")
+                        yield from parse_document(line, f"{name}:{number}", one_line=True)
             except OSError as exc:
                 yield name, ResponseError(f"cannot read file: {exc.strerror or exc}", name)
         return
@@ -383,12 +385,12 @@ def read_file(path: str | os.PathLike[str]) -> Iterator[tuple[str, Any]]:
     except OSError as exc:
         yield name, ResponseError(f"cannot read file: {exc.strerror or exc}", name)
         return
-    yield from _parsed(data, name)
+    yield from parse_document(data, name)
 
 
-def _parsed(data: bytes, name: str) -> Iterator[tuple[str, Any]]:
+def parse_document(data: bytes, name: str, one_line: bool = False) -> Iterator[tuple[str, Any]]:
     try:
-        yield name, parse_json_bytes(data, name)
+        yield name, parse_json_bytes(data, name, one_line)
     except ResponseError as exc:
         yield name, exc
 

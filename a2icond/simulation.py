@@ -25,7 +25,15 @@ from typing import Any
 
 from .evaluation import Plan, prepare, tree_probability
 from .model import Conditions
-from .responses import Response, ResponseError, expand, is_jsonl, normalize, read_file
+from .responses import (
+    Response,
+    ResponseError,
+    expand,
+    is_jsonl,
+    normalize,
+    parse_document,
+    read_file,
+)
 
 #: At most this many bad inputs are listed (all are counted), to keep memory flat.
 MAX_LISTED_ERRORS = 1000
@@ -168,7 +176,6 @@ def _count(plan: Plan, tally: Tally, name: str, document: Any) -> None:
 
 def _run_chunk(plan: Plan, chunk: list[tuple[str, Any]]) -> Tally:
     """Worker: evaluate a chunk of ("file", path) or ("line", name, bytes) items."""
-    from .responses import _parsed
 
     tally = Tally(len(plan.tree))
     for item in chunk:
@@ -176,7 +183,7 @@ def _run_chunk(plan: Plan, chunk: list[tuple[str, Any]]) -> Tally:
             for name, document in read_file(item[1]):
                 _count(plan, tally, name, document)
         else:
-            for name, document in _parsed(item[2], item[1]):
+            for name, document in parse_document(item[2], item[1], one_line=True):
                 _count(plan, tally, name, document)
     tally.fold(plan)
     return tally
@@ -280,7 +287,6 @@ def simulate(
 
 
 def _simulate_here(plan: Plan, inputs: Iterable[Any], total: Tally, bar: Any) -> None:
-    from .responses import _parsed
 
     for item in _items(inputs):
         before = total.documents + total.errors
@@ -290,7 +296,7 @@ def _simulate_here(plan: Plan, inputs: Iterable[Any], total: Tally, bar: Any) ->
             for name, document in read_file(item[1]):
                 _count(plan, total, name, document)
         else:
-            for name, document in _parsed(item[2], item[1]):
+            for name, document in parse_document(item[2], item[1], one_line=True):
                 _count(plan, total, name, document)
         if bar is not None:
             bar.update(total.documents + total.errors - before)

@@ -38,10 +38,10 @@ def compile(text: str, *, source: Source | None = None, filename: str = "<string
         )
     program = parser.parse(text, filename=filename)
     analysis = checker.check(program, source=source, filename=filename)
-    if analysis.errors:
+    if program.body is None:
         raise CompileError(analysis.diagnostics, text)
     conditions, problems = lowering.lower(program, analysis, filename=filename)
-    if problems:
+    if analysis.errors or problems:
         raise CompileError(list(analysis.diagnostics) + problems, text)
     if not schemas.is_valid(conditions.to_dict(), conditions.source):
         details = "; ".join(

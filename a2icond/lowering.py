@@ -41,7 +41,8 @@ class _Lowering:
             return model.Condition(
                 model.SAMPLING, {"RandomSamplingPercentage": node.percent.value}, node.span
             )
-        raise TypeError(f"cannot lower {type(node).__name__}")  # `not` is a checker error
+        # `not` is a checker error; its operand is lowered so that limits are still checked.
+        return self.expr(node.operand)
 
     @staticmethod
     def group(
@@ -59,7 +60,9 @@ class _Lowering:
 
     def key_parameters(self, ref: ast.KeyRef) -> dict[str, Any]:
         if isinstance(ref, ast.KeyName):
-            decl = self.keys[ref.name]
+            decl = self.keys.get(ref.name)
+            if decl is None:  # undeclared: already an error; lower it for the limit checks
+                return {"ImportantFormKey": ref.name}
             text, aliases = decl.text, decl.aliases
         else:
             text, aliases = ref.text, ref.aliases
@@ -129,11 +132,15 @@ def _too_deep(members: tuple[model.Node, ...]) -> list[model.Node]:
 def lower(
     program: ast.Program, analysis: Analysis, *, filename: str = "<string>"
 ) -> tuple[Conditions, list[Diagnostic]]:
-    """Lower a checked program; returns the conditions and any limit violations."""
-    assert program.body is not None and analysis.source is not None
+    """Lower a checked program; returns the conditions and any limit violations.
+
+    A program with checker errors is lowered too, so that nesting errors are reported in the
+    same run; the size limit is checked only on a program without other errors.
+    """
+    assert program.body is not None
     top = _Lowering(analysis).expr(program.body)
     members = top.members if isinstance(top, model.Or) else (top,)
-    conditions = Conditions(analysis.source, members)
+    conditions = Conditions(analysis.source or "rekognition", members)
     problems = [
         Diagnostic.at(
             node.span,
@@ -144,7 +151,7 @@ def lower(
         )
         for node in _too_deep(members)
     ]
-    if not problems:
+    if not problems and not analysis.errors:
         size = len(conditions.to_json(compact=True))
         if size > MAX_JSON_LENGTH:
             problems.append(

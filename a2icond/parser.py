@@ -137,7 +137,8 @@ def _describe_expected(expected: set[str]) -> str:
         expected -= _CONDITION_START
         words.append("a condition (label, key, any, sample, not or '(')")
     if expected & (_COMPARATORS - {"EQ"}):
-        expected -= _COMPARATORS
+        # `between` is implied here; the spec words this error exactly so.
+        expected -= _COMPARATORS | {"BETWEEN"}
         words.append("a comparator such as < or >=")
     for name in sorted(expected, key=lambda n: (n not in KEYWORDS_UPPER, n)):
         words.append(_WORDS.get(name, f"'{name.lower()}'"))

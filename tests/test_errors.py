@@ -327,3 +327,12 @@ def test_deeply_nested_input_is_a_clean_error() -> None:
 def test_huge_input_is_refused() -> None:
     with pytest.raises(CompileError, match="at most 1048576"):
         a2icond.compile("# " + "x" * (1 << 20))
+
+
+def test_nesting_errors_are_reported_with_the_other_errors() -> None:
+    text = (
+        'label "A" confidence > 500 and (label "B" confidence > 1 or\n'
+        '  (label "C" confidence > 1 and not label "D" confidence > 1))\n'
+        "or zzz missing"
+    )
+    assert where(text) == [(1, 24), (2, 3), (2, 33), (3, 4), (3, 4)]

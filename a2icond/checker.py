@@ -290,12 +290,20 @@ class _Checker:
 
 
 def check(
-    program: ast.Program, *, source: Source | None = None, filename: str = "<string>"
+    program: ast.Program,
+    *,
+    source: Source | None = None,
+    filename: str = "<string>",
+    lint: bool = True,
 ) -> Analysis:
-    """Check `program`; `source` is the caller's (CLI --source, API source=), if any."""
-    analysis = _Checker(program, filename).run(source)
-    if not analysis.errors:
-        from . import lint
+    """Check `program`; `source` is the caller's (CLI --source, API source=), if any.
 
-        analysis.diagnostics.extend(lint.lint(program, analysis, filename=filename))
+    Lint warnings are added only to a program without errors (and only with `lint`), so a
+    mistake is never reported twice under two names.
+    """
+    analysis = _Checker(program, filename).run(source)
+    if lint and not analysis.errors:
+        from . import lint as linter
+
+        analysis.diagnostics.extend(linter.lint(program, analysis, filename=filename))
     return analysis

@@ -23,6 +23,8 @@ COMMANDS = [
     "delete",
     "eval",
     "simulate",
+    "fmt",
+    "decompile",
 ]
 
 EPILOG = """\
@@ -31,6 +33,7 @@ examples:
   a2icond compile review.cond --compact -o conditions.json
   a2icond check conditions/*.cond legacy/*.json
   a2icond schema --source textract > a2i-textract.schema.json
+  a2icond fmt conditions/*.cond; a2icond decompile legacy.json -o review.cond
   a2icond submit examples/textract/payroll.flow.toml --dry-run
   a2icond simulate payroll.cond responses/ --flow payroll.flow.toml --jobs 4
 

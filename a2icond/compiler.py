@@ -36,13 +36,15 @@ def compile(text: str, *, source: Source | None = None, filename: str = "<string
                 )
             ]
         )
-    program = parser.parse(text, filename=filename)
-    analysis = checker.check(program, source=source, filename=filename)
+    program, problems = parser.parse_with_problems(text, filename=filename)
+    analysis = checker.check(program, source=source, filename=filename, lint=not problems)
+    problems += analysis.diagnostics
     if program.body is None:
-        raise CompileError(analysis.diagnostics, text)
-    conditions, problems = lowering.lower(program, analysis, filename=filename)
-    if analysis.errors or problems:
-        raise CompileError(list(analysis.diagnostics) + problems, text)
+        raise CompileError(problems, text)
+    conditions, limits = lowering.lower(program, analysis, filename=filename)
+    problems += limits
+    if any(d.severity == "error" for d in problems):
+        raise CompileError(problems, text)
     if not schemas.is_valid(conditions.to_dict(), conditions.source):
         details = "; ".join(
             f"{'/'.join(map(str, path))}: {msg}"

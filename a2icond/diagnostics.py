@@ -81,9 +81,9 @@ class Diagnostic:
         """The headline, then the source line with a caret under the span, then any hint."""
         out = [self.headline()]
         if text is not None:
-            lines = text.splitlines()
+            lines = text.split("\n")
             if 1 <= self.line <= len(lines):
-                src = lines[self.line - 1]
+                src = lines[self.line - 1].rstrip("\r")
                 if len(src) > 200:  # keep huge one-line inputs readable
                     lo = max(0, self.column - 80)
                     src_shown = src[lo : lo + 160]

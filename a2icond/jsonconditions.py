@@ -21,6 +21,7 @@ from .model import (
     Conditions,
     Source,
     dump_json,
+    json_length,
     node_from_dict,
 )
 
@@ -164,7 +165,7 @@ def from_json_text(
         raise CompileError(diagnostics or [at([], "does not match the schema")], text)
 
     members = tuple(node_from_dict(m) for m in document["Conditions"])
-    size = len(dump_json(document))
+    size = json_length(dump_json(document))
     if size > MAX_JSON_LENGTH:
         raise CompileError(
             [

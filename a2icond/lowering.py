@@ -152,7 +152,7 @@ def lower(
         for node in _too_deep(members)
     ]
     if not problems and not analysis.errors:
-        size = len(conditions.to_json(compact=True))
+        size = model.json_length(conditions.to_json(compact=True))
         if size > MAX_JSON_LENGTH:
             problems.append(
                 Diagnostic.at(

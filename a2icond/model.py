@@ -128,6 +128,11 @@ def dump_json(value: JsonValue, compact: bool = True) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
+def json_length(text: str) -> int:
+    """Length as AWS counts it: UTF-16 code units (an emoji counts 2), like Java's String."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
 def split_threshold(name: str) -> tuple[str, str, str] | None:
     """`"WordBlockConfidenceLessThan"` -> `("WordBlockConfidence", "<", "LessThan")`, else None."""
     for prefix in (WORD_PREFIX, KEY_VALUE_PREFIX, LABEL_PREFIX):

@@ -86,6 +86,17 @@ def _lark() -> Any:
 
 def parse(text: str, *, filename: str = "<string>") -> ast.Program:
     """Parse `text` into a Program, or raise `CompileError` with the syntax error."""
+    program, problems = parse_with_problems(text, filename=filename)
+    if problems:
+        raise CompileError(problems, text)
+    return program
+
+
+def parse_with_problems(
+    text: str, *, filename: str = "<string>"
+) -> tuple[ast.Program, list[Diagnostic]]:
+    """Parse `text`; a syntax error raises, while problems inside tokens (a bad escape in a
+    string) are returned with the program, so the compiler reports them with the checker's."""
     from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
     parser = _lark()
@@ -117,13 +128,10 @@ def parse(text: str, *, filename: str = "<string>") -> ast.Program:
     finally:
         comments, problems = _state.comments, _state.problems
         _state.comments, _state.problems, _state.depths = [], [], {}
-    if problems:
-        raise CompileError(
-            [Diagnostic.at(span, message, filename=filename) for span, message in problems], text
-        )
-    return ast.Program(
+    program = ast.Program(
         program.source, program.keys, program.body, program.source_span, tuple(comments)
     )
+    return program, [Diagnostic.at(span, message, filename=filename) for span, message in problems]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,7 +180,9 @@ def _unexpected_token(exc: Any, text: str, filename: str) -> Diagnostic:
     else:
         span = _tspan(token)
         found = repr(str(token.value))
-        if token.type in KEYWORDS_UPPER and "IDENT" in expected:
+        if token.type == "SOURCE":
+            hint = "the `source` line must come first, before key declarations"
+        elif token.type in KEYWORDS_UPPER and "IDENT" in expected:
             hint = f"{str(token.value)!r} is a keyword; key names cannot be keywords"
         elif token.type == "NOT":
             hint = "A2I conditions have no negation; `not` can only start a condition"
@@ -199,9 +209,6 @@ def _unexpected_char(exc: Any, text: str, filename: str) -> Diagnostic:
     else:
         shown = char if char.isprintable() and char else f"\\u{ord(char):04x}" if char else ""
         message = f"unexpected character {shown!r}"
-        allowed = set(exc.allowed or ())
-        if allowed:
-            message += f"; expected {_describe_expected(allowed)}"
     return Diagnostic.at(span, message, filename=filename, hint=hint)
 
 

@@ -336,3 +336,37 @@ def test_nesting_errors_are_reported_with_the_other_errors() -> None:
         "or zzz missing"
     )
     assert where(text) == [(1, 24), (2, 3), (2, 33), (3, 4), (3, 4)]
+
+
+def test_string_escape_errors_are_reported_with_the_checkers() -> None:
+    assert where(r'label "\q" confidence > 101 or label "\x" confidence > 5') == [
+        (1, 7),
+        (1, 25),
+        (1, 38),
+    ]
+
+
+def test_error_at_the_end_after_a_trailing_newline_shows_a_caret() -> None:
+    text = 'label "Explicit" confidence > 90 or\n'
+    with pytest.raises(CompileError) as info:
+        a2icond.compile(text, filename="e.cond")
+    assert info.value.render().splitlines()[1:] == [" 2 | ", "   | ^"]
+
+
+def test_source_line_after_declarations() -> None:
+    d = only('key a = "X"\nsource textract\na missing')
+    assert (d.line, d.column) == (2, 1)
+    assert "must come first" in d.hint
+
+
+def test_unexpected_character_does_not_list_every_token() -> None:
+    d = only('label "Explicit" confidence > 90 $')
+    assert d.message == "unexpected character '$'"
+
+
+def test_size_counts_utf16_units_as_aws_does() -> None:
+    from a2icond.model import json_length
+
+    assert json_length("abc") == 3
+    assert json_length("é") == 1
+    assert json_length("😀") == 2

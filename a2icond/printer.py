@@ -10,8 +10,10 @@ same AST. The formatter adds comments on top of this.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from . import ast
+from .diagnostics import Span
 
 TOP_INDENT = "   "  # aligns the first member under the `or ` of the following lines
 
@@ -95,11 +97,35 @@ def body_lines(body: ast.Expr) -> list[str]:
     return [expr(body)]
 
 
+@dataclass(frozen=True)
+class Line:
+    """One output line and the span of the source it prints (None for a separating blank).
+
+    The formatter uses the spans to put each comment back next to the code it was next to.
+    """
+
+    text: str
+    span: Span | None = None
+
+
+def layout(node: ast.Program) -> list[Line]:
+    """The canonical lines of a program, each tied to the source node it prints."""
+    lines: list[Line] = []
+    if node.source:
+        lines += [Line(f"source {node.source}", node.source_span), Line("")]
+    if node.keys:
+        decl_lines = header(ast.Program(None, node.keys, None))[:-1]
+        lines += [Line(t, d.span) for t, d in zip(decl_lines, node.keys, strict=True)]
+        lines.append(Line(""))
+    if node.body is not None:
+        members = node.body.members if isinstance(node.body, ast.Or) else (node.body,)
+        texts = body_lines(node.body)
+        lines += [Line(t, m.span) for t, m in zip(texts, members, strict=True)]
+    while lines and lines[-1].span is None:
+        lines.pop()
+    return lines
+
+
 def program(node: ast.Program) -> str:
     """The canonical text of a whole program (without comments), ending in a newline."""
-    lines = header(node)
-    if node.body is not None:
-        lines += body_lines(node.body)
-    while lines and lines[-1] == "":
-        lines.pop()
-    return "\n".join(lines) + "\n"
+    return "\n".join(line.text for line in layout(node)) + "\n"

@@ -1,0 +1,50 @@
+"""`a2icond check` gives the same report, in the same order, however the batch is split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from a2icond.commands import check
+
+GOOD_COND = 'source rekognition\n\n   label "Violence" confidence < 60\nor sample 5%\n'
+BAD_COND = 'source textract\nkey a = "A"\n  a confidence < 200\n'
+GOOD_JSON = (
+    '{"Conditions":[{"ConditionType":"Sampling",'
+    '"ConditionParameters":{"RandomSamplingPercentage":5}}]}'
+)
+BAD_JSON = '{"Conditions": ['
+
+
+def _files(tmp_path: Path) -> list[tuple[str, str | None]]:
+    contents = [GOOD_COND, BAD_JSON, GOOD_JSON, BAD_COND] * 6 + [GOOD_COND]
+    items = []
+    for i, text in enumerate(contents):
+        suffix = ".json" if text.startswith("{") else ".cond"
+        path = tmp_path / f"f{i:02d}{suffix}"
+        path.write_text(text, encoding="utf-8")
+        items.append((str(path), None))
+    return items
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_parallel_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    items = _files(tmp_path)
+    serial = check.check_all(items, 1)
+    monkeypatch.setattr(check, "PARALLEL_THRESHOLD", 2)
+    parallel = check.check_all(items, jobs)
+    assert parallel == serial
+    assert [failed for _, _, failed in serial] == [_is_bad(path) for path, _ in items]
+    assert "confidence threshold" in serial[3][0] and "not valid JSON" in serial[1][0]
+
+
+def _is_bad(path: str) -> bool:
+    text = Path(path).read_text(encoding="utf-8")
+    return text in (BAD_COND, BAD_JSON)
+
+
+def test_primers_pick_one_file_of_each_kind() -> None:
+    items = [("a.cond", None), ("b.cond", None), ("c.JSON", None), ("d.json", None)]
+    assert check._primers(items) == [0, 2]
+    assert check._primers([("x.json", None)]) == [0]

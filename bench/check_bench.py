@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -68,38 +69,56 @@ def write_inputs(root: Path, count: int) -> tuple[list[str], list[str]]:
     return conds, jsons
 
 
-def run_once(cmd: list[str]) -> float:
-    """Wall time of one whole command; a failing command stops the benchmark."""
+def run_once(cmd: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, workers included) of one whole command; a
+    failing command stops the benchmark."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         shown = " ".join(cmd[:4]) + (" ..." if len(cmd) > 4 else "")
         sys.exit(
             f"check_bench: `{shown}` exited {proc.returncode}:\n{proc.stdout[-2000:]}"
             f"{proc.stderr[-2000:]}"
         )
-    return elapsed
+    return elapsed, cpu
 
 
-def measure(cases: dict[str, list[str]], repeat: int) -> dict[str, list[float]]:
-    for cmd in cases.values():  # untimed: fills the OS file cache and Lark's grammar cache
+def measure(cases: dict[str, list[str]], repeat: int) -> dict[str, list[tuple[float, float]]]:
+    """`repeat` timed runs of every case, interleaved, after one untimed run of each (which
+    fills the OS file cache and Lark's grammar cache)."""
+    for cmd in cases.values():
         run_once(cmd)
-    times: dict[str, list[float]] = {name: [] for name in cases}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
     for _ in range(repeat):
         for name, cmd in cases.items():
             times[name].append(run_once(cmd))
     return times
 
 
-def row(name: str, samples: list[float]) -> str:
+def walls(samples: list[tuple[float, float]]) -> list[float]:
+    return [wall for wall, _ in samples]
+
+
+def cpus(samples: list[tuple[float, float]]) -> list[float]:
+    return [cpu for _, cpu in samples]
+
+
+def row(name: str, samples: list[tuple[float, float]]) -> str:
+    wall = walls(samples)
     return (
-        f"{name:<46} {statistics.median(samples):7.3f} s {min(samples):7.3f} s "
-        f"{max(samples):7.3f} s"
+        f"{name:<46} {statistics.median(wall):7.3f} s {min(wall):7.3f} s {max(wall):7.3f} s"
+        f" {statistics.median(cpus(samples)):7.3f} s"
     )
 
 
-def verdict(label: str, ours: list[float], theirs: list[float]) -> str:
+def verdict(
+    label: str, ours_t: list[tuple[float, float]], theirs_t: list[tuple[float, float]]
+) -> str:
+    ours, theirs = walls(ours_t), walls(theirs_t)
     med = statistics.median(ours) / statistics.median(theirs)
     low = min(ours) / min(theirs)
     met = "MET" if med <= 1.0 else "MISSED"
@@ -108,9 +127,9 @@ def verdict(label: str, ours: list[float], theirs: list[float]) -> str:
 
 def scan(conds: list[str], a2icond: str, repeat: int) -> None:
     """Serial (`--jobs 1`) against the default batch strategy, for growing batches."""
-    print("\nwhere parallel checking pays (a2icond check; median of", repeat, "runs):")
-    print(f"{'files':>6} {'--jobs 1':>10} {'default':>10}")
-    for n in (25, 50, 100, 200, 400, 1000):
+    print(f"\nwhere parallel checking pays (a2icond check; median of {repeat} runs):")
+    print(f"{'files':>6} {'--jobs 1 wall':>14} {'cpu':>8} {'default wall':>14} {'cpu':>8}")
+    for n in (50, 100, 200, 400, 1000):
         if n > len(conds):
             break
         cases = {
@@ -118,10 +137,12 @@ def scan(conds: list[str], a2icond: str, repeat: int) -> None:
             "default": [a2icond, "check", *conds[:n]],
         }
         times = measure(cases, repeat)
-        print(
-            f"{n:>6} {statistics.median(times['serial']):8.3f} s "
-            f"{statistics.median(times['default']):8.3f} s"
-        )
+        cells = [
+            f"{statistics.median(f(times[k])):12.3f} s"
+            for k in ("serial", "default")
+            for f in (walls, cpus)
+        ]
+        print(f"{n:>6} {cells[0]} {cells[1][6:]} {cells[2]} {cells[3][6:]}")
 
 
 def main() -> int:
@@ -160,7 +181,10 @@ def main() -> int:
         load = os.getloadavg() if hasattr(os, "getloadavg") else None
         times = measure(cases, args.repeat)
         load_after = os.getloadavg() if hasattr(os, "getloadavg") else None
-        print(f"\n{'case':<46} {'median':>9} {'min':>9} {'max':>9}   ({args.repeat} runs each)")
+        print(
+            f"\n{'case':<46} {'median':>9} {'min':>9} {'max':>9} {'cpu':>9}"
+            f"   (wall time; cpu: median user+sys; {args.repeat} runs each)"
+        )
         for name, samples in times.items():
             print(row(name, samples))
         names = list(times)

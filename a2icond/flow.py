@@ -187,20 +187,19 @@ ALIASES: dict[str, str] = {
 
 
 def _suggest(key: str, table: str) -> str:
-    """` did you mean "title"?` or ` it belongs under [task]`, or nothing."""
+    """`; did you mean "title"?`, `; it belongs under [task]`, both, or nothing."""
     known = FILE_KEYS[table]
     lowered = key.lower().replace("-", "_")
-    alias = ALIASES.get(lowered) or ALIASES.get(lowered.replace("_", ""))
-    if alias in known and alias != key:
-        return f'; did you mean "{alias}"?'
-    close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.6)
-    if close:
-        return f'; did you mean "{close[0]}"?'
+    name = ALIASES.get(lowered) or ALIASES.get(lowered.replace("_", "")) or lowered
+    if name in known:
+        return f'; did you mean "{name}"?' if name != key else ""
     for other, keys in FILE_KEYS.items():
-        name = alias or lowered
         if other != table and name in keys:
-            return f"; it belongs under [{other}]" if other else "; it belongs at the top level"
-    return ""
+            where = f"under [{other}]" if other else "at the top level"
+            renamed = f'"{name}" ' if name != key else ""
+            return f"; {renamed}belongs {where}" if renamed else f"; it belongs {where}"
+    close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.6)
+    return f'; did you mean "{close[0]}"?' if close else ""
 
 
 # --- locating keys in the TOML text (tomllib gives values, not positions) ---------------------

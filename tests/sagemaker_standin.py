@@ -94,7 +94,9 @@ class StandIn:
         handler = _handler_for(self)
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -153,7 +155,7 @@ class StandIn:
                 return Reply.error("UnknownOperationException", f"unknown operation {operation}")
             return method(body)
 
-    def _op_CreateFlowDefinition(self, body: dict[str, Any]) -> Reply:  # noqa: N802
+    def _op_CreateFlowDefinition(self, body: dict[str, Any]) -> Reply:
         name = body.get("FlowDefinitionName")
         if not isinstance(name, str) or not name:
             return Reply.error("ValidationException", "FlowDefinitionName is required")
@@ -174,7 +176,7 @@ class StandIn:
         if flow.status == "Initializing" and flow.polls_left <= 0:
             flow.status = "Failed" if flow.failure_reason else "Active"
 
-    def _op_DescribeFlowDefinition(self, body: dict[str, Any]) -> Reply:  # noqa: N802
+    def _op_DescribeFlowDefinition(self, body: dict[str, Any]) -> Reply:
         name = body.get("FlowDefinitionName", "")
         flow = self.flows.get(name)
         if flow is None:
@@ -195,7 +197,7 @@ class StandIn:
             self._advance(flow)
         return Reply.ok(response)
 
-    def _op_DeleteFlowDefinition(self, body: dict[str, Any]) -> Reply:  # noqa: N802
+    def _op_DeleteFlowDefinition(self, body: dict[str, Any]) -> Reply:
         name = body.get("FlowDefinitionName", "")
         flow = self.flows.get(name)
         if flow is None:
@@ -211,8 +213,9 @@ class StandIn:
 def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        wbufsize = 1 << 16  # one write per reply: no Nagle / delayed-ACK stall on keep-alive
 
-        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
             target = self.headers.get("X-Amz-Target", "")
@@ -236,7 +239,7 @@ def _handler_for(standin: StandIn) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             if standin.port:  # command-line use: show the traffic
                 super().log_message(format, *args)
 

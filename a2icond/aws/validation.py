@@ -380,6 +380,8 @@ def _check_price(request: Mapping[str, Any], config: Any, problems: list[Problem
         if amount is None:
             problems.append(Problem(f"{path}.AmountInUsd", "is required", MISSING))
             return
+        if not isinstance(amount, Mapping):
+            return  # the model check reports the type
         parts = [amount.get(k) for k in ("Dollars", "Cents", "TenthFractionsOfACent")]
         if not all(p is None or _is_int(p) for p in parts):
             return  # the model check reports the type

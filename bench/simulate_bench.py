@@ -52,8 +52,8 @@ CONDITIONS = {
                 {
                     "ConditionType": "MissingImportantFormKey",
                     "ConditionParameters": {
-                        "ImportantFormKey": "Date:",
-                        "ImportantFormKeyAliases": ["Pay Date:", "Date"],
+                        "ImportantFormKey": "Phone:",
+                        "ImportantFormKeyAliases": ["Phone Number:", "Telephone:"],
                     },
                 },
             ]

@@ -53,7 +53,7 @@ def number(value: int | float) -> ast.Number:
 def key_name(text: str, taken: set[str]) -> str:
     """A readable identifier for a key's text: `Employee Name` -> `employee_name`, unique."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_") or "key"
+    base = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_") or "form_key"
     if base[0].isdigit():
         base = f"key_{base}"
     if base in KEYWORDS:

@@ -106,7 +106,6 @@ def _place(lines: list[printer.Line], comments: list[_Comment]) -> tuple[list[_S
             not comment.own_line
             and prev_span is not None
             and prev_span.end_line == comment.line
-            and not slots[units[k]].trailing
         ):
             slots[units[k]].trailing.append(comment)
         elif following is not None:

@@ -1,10 +1,11 @@
 """AST -> source text in the one canonical layout.
 
 `source` line, a blank line, key declarations with `=` aligned, a blank line, then the
-expression: each top-level `or` member on its own line with a leading `or`, nested groups in
-parentheses, lowercase keywords, numbers exactly as written, strings with minimal escapes.
-Parentheses are printed exactly where the AST needs them, so parsing the output gives back the
-same AST. The formatter adds comments on top of this.
+expression: each top-level `or` member on its own line with a leading `or`, every nested group
+in parentheses, lowercase keywords, numbers exactly as written, strings with minimal escapes.
+Parentheses go around every group inside another group (never elsewhere), so parsing the
+output gives back the same AST. `layout` ties each line to the source span it prints; the
+formatter (`a2icond.formatter`) uses that to put comments back.
 """
 
 from __future__ import annotations
@@ -60,13 +61,15 @@ def atom(node: ast.Atom) -> str:
 
 
 def expr(node: ast.Expr, parent: type | None = None) -> str:
-    """One line of `node`; parenthesized when its parent needs that to parse back the same."""
-    if isinstance(node, ast.Or):
-        text = " or ".join(expr(m, ast.Or) for m in node.members)
+    """One line of `node`; a group inside another group is always parenthesized.
+
+    That is more than parsing needs (`a or b and c` would do): it is the spec's style
+    (`or (sample 10% and any key confidence < 90)`), and it makes nesting visible.
+    """
+    if isinstance(node, ast.Or | ast.And):
+        joiner = " or " if isinstance(node, ast.Or) else " and "
+        text = joiner.join(expr(m, type(node)) for m in node.members)
         return f"({text})" if parent is not None else text
-    if isinstance(node, ast.And):
-        text = " and ".join(expr(m, ast.And) for m in node.members)
-        return f"({text})" if parent in (ast.And, ast.Not) else text
     if isinstance(node, ast.Not):
         return f"not {expr(node.operand, ast.Not)}"
     return atom(node)

@@ -153,9 +153,14 @@ class Response:
         return self._texts
 
     def canonical_bytes(self) -> bytes:
-        """The service response as canonical JSON (sorted keys, no spaces): the sampling seed."""
+        """The service response as canonical JSON (sorted keys, no spaces): the sampling seed.
+
+        boto3's `ResponseMetadata` (request id, HTTP date) is left out: it changes with every
+        call, and the same document must always draw the same way.
+        """
+        content = {k: v for k, v in self.raw.items() if k != "ResponseMetadata"}
         return json.dumps(
-            self.raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            content, sort_keys=True, separators=(",", ":"), ensure_ascii=False
         ).encode("utf-8")
 
 
@@ -216,8 +221,11 @@ def normalize(document: Any, name: str = "<response>") -> Response:
                 raise ResponseError("aiServiceResponse is a string but not JSON", name) from None
         if not isinstance(service, Mapping):
             raise ResponseError("aiServiceResponse is not a JSON object", name)
-        results = record.get("humanTaskActivationConditionResults")
-        selected = record.get("selectedAiServiceResponse")
+        # next to aiServiceResponse; for a record with inputContent, also at the top level
+        results, selected = (
+            (record if key in record else document).get(key)
+            for key in ("humanTaskActivationConditionResults", "selectedAiServiceResponse")
+        )
         recorded = Recorded(
             results if isinstance(results, Mapping) else None,
             selected if isinstance(selected, Mapping) else None,

@@ -567,3 +567,36 @@ def test_to_dict_has_a2i_names() -> None:
         "humanTaskActivationConditionResults",
         "selectedAiServiceResponse",
     ]
+
+
+def test_sampling_ignores_response_metadata() -> None:
+    """boto3's ResponseMetadata changes per call; the same document must draw the same."""
+    doc = prepare(conditions(sample(50)))
+    verdicts = set()
+    for i in range(30):
+        response = rekognition([("L", float(i))])
+        plain = evaluate(doc, response)
+        response["ResponseMetadata"] = {"RequestId": f"req-{i}", "HTTPStatusCode": 200}
+        assert evaluate(doc, response).human_loop_activated is plain.human_loop_activated
+        verdicts.add(plain.human_loop_activated)
+    assert verdicts == {True, False}
+
+
+def test_rekognition_record_in_lower_camel() -> None:
+    service = rekognition([("Explicit", 95.0), ("Drugs", 30.0)], "camel")
+    doc = conditions(label_check("Explicit", ConfidenceGreaterThan=90))
+    recorded = evaluate(doc, service)
+    record = {
+        "inputContent": {"aiServiceResponse": service},
+        "humanTaskActivationConditionResults": recorded.condition_results,
+        "selectedAiServiceResponse": {"moderationLabels": [service["moderationLabels"][0]]},
+    }
+    result = evaluate(doc, record)
+    assert result.differences == ()
+    assert result.selected == {"moderationLabels": [service["moderationLabels"][0]]}
+    record["selectedAiServiceResponse"] = {"moderationLabels": service["moderationLabels"]}
+    differences = evaluate(doc, record).differences
+    assert differences is not None
+    assert [str(d) for d in differences] == [
+        "selectedAiServiceResponse: A2I selected labels we did not: ['Drugs@30.0']"
+    ]

@@ -43,6 +43,12 @@ CODES: dict[str, str] = {
     SAMPLE_ALL: "sample-everything",
 }
 
+
+def _q(text: str) -> str:
+    """A string as the language writes it: double quotes, minimal escapes."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 _IGNORE = re.compile(r"a2icond:\s*ignore\b(?:\[([^\]]*)\])?", re.IGNORECASE)
 
 
@@ -207,26 +213,26 @@ class _Linter:
             self.warn(
                 atom.label_span,
                 OLD_LABEL,
-                f"{name!r} is a Rekognition model 6.1 label name; model 7 returns {new!r} "
+                f"{_q(name)} is a Rekognition model 6.1 label name; model 7 returns {_q(new)} "
                 "instead, so this condition never matches",
-                hint=f"write label {json.dumps(new, ensure_ascii=False)}",
+                hint=f"write label {_q(new)}",
             )
             return
         if name in names.model_6_1:
             self.warn(
                 atom.label_span,
                 OLD_LABEL,
-                f"{name!r} is a Rekognition model 6.1 label that model 7 no longer returns, so "
+                f"{_q(name)} is a Rekognition model 6.1 label that model 7 no longer returns, so "
                 "this condition never matches",
                 hint="choose a model-7 label (see docs/lint.md)",
             )
             return
         guess = suggest_label(name)
-        hint = f"did you mean {json.dumps(guess, ensure_ascii=False)}?" if guess else ""
+        hint = f"did you mean {_q(guess)}?" if guess else ""
         self.warn(
             atom.label_span,
             UNKNOWN_LABEL,
-            f"Rekognition returns no moderation label named {name!r}; A2I compares label names "
+            f"Rekognition returns no moderation label named {_q(name)}; A2I compares label names "
             "exactly (case-sensitive), so this condition never matches",
             hint=hint,
         )
@@ -242,12 +248,15 @@ class _Linter:
                 self.warn(
                     span,
                     ALIAS_IS_KEY,
-                    f"the alias {alias!r} is the key's own text",
+                    f"the alias {_q(alias)} is the key's own text",
                     hint="remove it: the key text always matches",
                 )
             elif alias in seen:
                 self.warn(
-                    span, REPEATED_ALIAS, f"the alias {alias!r} is listed twice", hint="remove one"
+                    span,
+                    REPEATED_ALIAS,
+                    f"the alias {_q(alias)} is listed twice",
+                    hint="remove one",
                 )
             seen.add(alias)
 
@@ -265,7 +274,7 @@ class _Linter:
                     self.warn(
                         span,
                         SHARED_KEY_TEXT,
-                        f"{value!r} also names key {other.name!r} (line {other.span.line}); "
+                        f"{_q(value)} also names key `{other.name}` (line {other.span.line}); "
                         "two declared keys match the same form key",
                         hint="merge the two declarations, or remove the text from one of them",
                     )

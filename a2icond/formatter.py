@@ -102,11 +102,7 @@ def _place(lines: list[printer.Line], comments: list[_Comment]) -> tuple[list[_S
                 slot.trailing.append(comment)
             else:
                 slot.leading.append(comment)
-        elif (
-            not comment.own_line
-            and prev_span is not None
-            and prev_span.end_line == comment.line
-        ):
+        elif not comment.own_line and prev_span is not None and prev_span.end_line == comment.line:
             slots[units[k]].trailing.append(comment)
         elif following is not None:
             slots[following].leading.append(comment)

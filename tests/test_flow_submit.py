@@ -369,3 +369,19 @@ def test_api_submit_and_conflict(standin: StandIn) -> None:
     assert [d.path for d in caught.value.differences] == ["HumanLoopConfig.TaskCount"]
     assert changed.submit(client, timing=timing, replace=True).action == "replaced"
     assert standin.flows["payroll-review"].request["HumanLoopConfig"]["TaskCount"] == 3
+
+
+def test_region_from_aws_region(standin: StandIn, capsys: Any, monkeypatch: Any) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    code, out, _ = submit(standin, capsys)
+    assert (code, out) == (0, f"created {ARN} (Active)\n")
+    assert "/us-east-1/sagemaker/" in standin.received[0].headers["Authorization"]
+
+
+def test_no_region(standin: StandIn, capsys: Any, monkeypatch: Any) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    code, out, err = submit(standin, capsys)
+    assert (code, out) == (1, "")
+    assert err.startswith("a2icond: error: no AWS region: use --region")
+    assert standin.received == []

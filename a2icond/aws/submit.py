@@ -81,7 +81,7 @@ def make_client(
     region: str | None = None,
     profile: str | None = None,
     endpoint_url: str | None = None,
-    max_attempts: int = 5,
+    max_attempts: int = 4,
 ) -> Any:
     """A SageMaker client with botocore's standard retry mode.
 
@@ -95,6 +95,11 @@ def make_client(
         from .. import __version__
 
         session = boto3.session.Session(profile_name=profile, region_name=region)
+        if session.region_name is None and os.environ.get("AWS_REGION"):
+            # botocore reads AWS_DEFAULT_REGION only; AWS_REGION is what Lambda and CI set.
+            session = boto3.session.Session(
+                profile_name=profile, region_name=os.environ["AWS_REGION"]
+            )
         config = Config(
             retries={"mode": "standard", "max_attempts": max_attempts},
             user_agent_extra=f"{USER_AGENT}/{__version__}",
@@ -126,7 +131,10 @@ def error_message(exc: BaseException, doing: str = "") -> str:
     if isinstance(exc, bx.ProfileNotFound):
         return f"AWS profile not found: {exc.kwargs.get('profile', '')}"
     if isinstance(exc, bx.NoRegionError):
-        return "no AWS region: use --region or set AWS_REGION (or the profile's region)"
+        return (
+            "no AWS region: use --region, set AWS_REGION or AWS_DEFAULT_REGION, or give the "
+            "profile a region"
+        )
     if isinstance(
         exc, bx.TokenRetrievalError | bx.SSOTokenLoadError | bx.UnauthorizedSSOTokenError
     ):

@@ -143,8 +143,23 @@ def threshold_interval(op: str, value: float) -> Interval:
 Union = tuple[Interval, ...]
 
 
+def simplify(union: Union) -> Union:
+    """Sorted, disjoint intervals: keeps repeated intersections small on long `and` chains."""
+    out: list[Interval] = []
+    for part in sorted((p for p in union if not p.empty), key=lambda i: (i.lo, not i.lo_closed)):
+        last = out[-1] if out else None
+        if last is not None and (
+            part.lo < last.hi or (part.lo == last.hi and (part.lo_closed or last.hi_closed))
+        ):
+            if (part.hi, part.hi_closed) > (last.hi, last.hi_closed):
+                out[-1] = Interval(last.lo, last.lo_closed, part.hi, part.hi_closed)
+        else:
+            out.append(part)
+    return tuple(out)
+
+
 def intersect(a: Union, b: Union) -> Union:
-    return tuple(x & y for x in a for y in b if not (x & y).empty)
+    return simplify(tuple(x & y for x in a for y in b))
 
 
 def covers_domain(union: Union) -> bool:

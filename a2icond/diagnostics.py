@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """A range of source text: 1-based lines and columns, end exclusive, plus character offsets."""
+class Span(NamedTuple):
+    """A range of source text: 1-based lines and columns, end exclusive, plus character offsets.
+
+    A NamedTuple rather than a dataclass: the parser makes one per token, and tuples are cheap.
+    """
 
     line: int
     column: int
@@ -26,7 +28,7 @@ class Span:
 
     def to(self, other: Span) -> Span:
         """The span from the start of `self` to the end of `other`."""
-        return Span(self.line, self.column, other.end_line, other.end_column, self.start, other.end)
+        return Span(self.line, self.column, other[2], other[3], self.start, other[5])
 
 
 NOWHERE = Span(1, 1, 1, 1, 0, 0)

@@ -130,7 +130,9 @@ def dump_json(value: JsonValue, compact: bool = True) -> str:
 
 def json_length(text: str) -> int:
     """Length as AWS counts it: UTF-16 code units (an emoji counts 2), like Java's String."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def split_threshold(name: str) -> tuple[str, str, str] | None:

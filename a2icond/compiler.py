@@ -26,6 +26,11 @@ def compile(text: str, *, source: Source | None = None, filename: str = "<string
     """
     from . import checker, lowering, parser, schemas
 
+    if not isinstance(text, str):
+        raise TypeError(
+            f"a2icond.compile takes the program's text (str), not {type(text).__name__}; "
+            "use a2icond.compile_file for a path"
+        )
     if len(text) > MAX_SOURCE_CHARS:
         raise CompileError(
             [

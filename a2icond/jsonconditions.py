@@ -176,4 +176,9 @@ def from_json_text(
             ],
             text,
         )
-    return Conditions(chosen, members)
+    from .lint import lint_json
+
+    def where(path: list[str | int]) -> Span:
+        return locate(text, prefix + path if located_text else prefix)
+
+    return Conditions(chosen, members, tuple(lint_json(document, where, filename)))

@@ -11,10 +11,11 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from . import ast
 from .checker import Analysis
@@ -94,6 +95,84 @@ def suggest_label(name: str) -> str | None:
         return None
     found = candidates[close[0]]
     return names.renamed.get(found, found)
+
+
+def label_problem(name: str) -> tuple[str, str, str] | None:
+    """`(code, message, hint)` when Rekognition never returns a label named `name`, else None.
+
+    Shared by the `.cond` lint and the lint of JSON activation-condition files.
+    """
+    if not name or name == ast.ANY:
+        return None
+    names = label_names()
+    if name in names.model_7:
+        return None
+    if name in names.renamed:
+        new = names.renamed[name]
+        return (
+            OLD_LABEL,
+            f"{_q(name)} is a Rekognition model 6.1 label name; model 7 returns {_q(new)} "
+            "instead, so this condition never matches",
+            f"write label {_q(new)}",
+        )
+    if name in names.model_6_1:
+        return (
+            OLD_LABEL,
+            f"{_q(name)} is a Rekognition model 6.1 label that model 7 no longer returns, so "
+            "this condition never matches",
+            "choose a model-7 label (see docs/lint.md)",
+        )
+    guess = suggest_label(name)
+    return (
+        UNKNOWN_LABEL,
+        f"Rekognition returns no moderation label named {_q(name)}; A2I compares label names "
+        "exactly (case-sensitive), so this condition never matches",
+        f"did you mean {_q(guess)}?" if guess else "",
+    )
+
+
+def lint_json(
+    document: Any, locate: Callable[[list[str | int]], Span], filename: str
+) -> list[Diagnostic]:
+    """Label-name and `sample 100%` warnings for a validated JSON conditions document.
+
+    `locate` maps a JSON path to its span in the file, so warnings point at the value.
+    """
+    out: list[Diagnostic] = []
+    stack: list[tuple[Any, list[str | int]]] = [
+        (m, ["Conditions", i]) for i, m in enumerate(document["Conditions"])
+    ]
+    while stack:
+        node, path = stack.pop()
+        for group in ("And", "Or"):
+            if group in node:
+                stack.extend((m, [*path, group, i]) for i, m in enumerate(node[group]))
+        params = node.get("ConditionParameters", {})
+        problem = None
+        where: list[str | int] = [*path, "ConditionParameters"]
+        if node.get("ConditionType") == "ModerationLabelConfidenceCheck":
+            where.append("ModerationLabelName")
+            problem = label_problem(params["ModerationLabelName"])
+        elif node.get("ConditionType") == "Sampling" and params["RandomSamplingPercentage"] == 100:
+            where.append("RandomSamplingPercentage")
+            problem = (
+                SAMPLE_ALL,
+                "RandomSamplingPercentage 100 sends every request to human review",
+                "use a smaller percentage; every other condition is moot next to it",
+            )
+        if problem is not None:
+            code, message, hint = problem
+            out.append(
+                Diagnostic.at(
+                    locate(where),
+                    message,
+                    severity="warning",
+                    code=code,
+                    filename=filename,
+                    hint=hint,
+                )
+            )
+    return sorted(out, key=lambda d: (d.line, d.column))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,40 +296,10 @@ class _Linter:
     # -- labels -----------------------------------------------------------------------------
 
     def check_label(self, atom: ast.LabelCheck) -> None:
-        name = atom.label
-        if not name or name == ast.ANY:
-            return
-        names = label_names()
-        if name in names.model_7:
-            return
-        if name in names.renamed:
-            new = names.renamed[name]
-            self.warn(
-                atom.label_span,
-                OLD_LABEL,
-                f"{_q(name)} is a Rekognition model 6.1 label name; model 7 returns {_q(new)} "
-                "instead, so this condition never matches",
-                hint=f"write label {_q(new)}",
-            )
-            return
-        if name in names.model_6_1:
-            self.warn(
-                atom.label_span,
-                OLD_LABEL,
-                f"{_q(name)} is a Rekognition model 6.1 label that model 7 no longer returns, so "
-                "this condition never matches",
-                hint="choose a model-7 label (see docs/lint.md)",
-            )
-            return
-        guess = suggest_label(name)
-        hint = f"did you mean {_q(guess)}?" if guess else ""
-        self.warn(
-            atom.label_span,
-            UNKNOWN_LABEL,
-            f"Rekognition returns no moderation label named {_q(name)}; A2I compares label names "
-            "exactly (case-sensitive), so this condition never matches",
-            hint=hint,
-        )
+        problem = label_problem(atom.label)
+        if problem is not None:
+            code, message, hint = problem
+            self.warn(atom.label_span, code, message, hint=hint)
 
     # -- keys -------------------------------------------------------------------------------
 

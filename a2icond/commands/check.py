@@ -72,9 +72,11 @@ def check_one(path: str, source: str | None) -> tuple[str, str, bool]:
         else:
             result = compile_text(text, source=source, filename=path)  # type: ignore[arg-type]
         diagnostics = list(result.diagnostics)
-        from ..jsonconditions import infer_source
+        detail = result.source
+        if Path(path).suffix.lower() == ".json" and source is None:
+            from ..jsonconditions import infer_source
 
-        detail = source or infer_source(result.to_dict())[0] or "either source"
+            detail = infer_source(result.to_dict())[0] or "either source"
     except CompileError as exc:
         diagnostics = exc.diagnostics
         detail = ""

@@ -279,6 +279,7 @@ class _Linter:
         self.keys = analysis.keys
         self.filename = filename
         self.found: list[Diagnostic] = []
+        self._forms: dict[int, Hashable] = {}
 
     def warn(self, span: Span, code: str, message: str, hint: str = "") -> None:
         self.found.append(
@@ -462,7 +463,14 @@ class _Linter:
     # -- duplicates -----------------------------------------------------------------------------
 
     def canon(self, node: ast.Expr) -> Hashable:
-        """A form that is equal for two members that say the same thing."""
+        """A form that is equal for two members that say the same thing (memoized: nested
+        groups are asked for again by every chain that encloses them)."""
+        form = self._forms.get(id(node))
+        if form is None:
+            form = self._forms[id(node)] = self._canon(node)
+        return form
+
+    def _canon(self, node: ast.Expr) -> Hashable:
         if isinstance(node, ast.LabelCheck):
             return ("label", node.label, _canon_test(node.test))
         if isinstance(node, ast.KeyCheck):

@@ -9,6 +9,7 @@ Syntax errors become one diagnostic that says, in words, what was expected.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -374,28 +375,40 @@ def _tspan(token: Any) -> Span:
 
 
 def _span(item: Any) -> Span:
-    if isinstance(item, Span):
-        return item
-    span = getattr(item, "span", None)
-    if isinstance(span, Span):
-        return span
-    if isinstance(item, tuple):  # helper tuples carry their span last
+    """The span of a token, an AST node, a span, or a helper tuple (which carries it last)."""
+    kind = type(item)
+    if kind is Token:
+        return Span(
+            item.line, item.column, item.end_line, item.end_column, item.start_pos, item.end_pos
+        )
+    if kind is Span:
+        return item  # type: ignore[no-any-return]
+    if kind is tuple:
         return _span(item[-1])
-    return _tspan(item)
+    return item.span  # type: ignore[no-any-return]
 
 
 def _cover(first: Any, last: Any) -> Span:
-    return _span(first).to(_span(last))
+    a, b = _span(first), _span(last)
+    return Span(a.line, a.column, b.end_line, b.end_column, a.start, b.end)
+
+
+_STRING_DECODER = json.JSONDecoder(strict=False)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _string(token: Any) -> str:
     """Decode a string token's JSON escapes; problems are recorded, not raised mid-parse."""
-    try:
-        value: str = json.loads(token.value, strict=False)
-    except json.JSONDecodeError as exc:
-        _state.problems.append((_tspan(token), f"invalid escape in string: {exc.msg}"))
-        return str(token.value[1:-1])
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+    raw: str = token.value
+    if "\\" not in raw:
+        value = raw[1:-1]  # no escapes: the text between the quotes (most strings)
+    else:
+        try:
+            value = _STRING_DECODER.decode(raw)
+        except json.JSONDecodeError as exc:
+            _state.problems.append((_tspan(token), f"invalid escape in string: {exc.msg}"))
+            return raw[1:-1]
+    if _SURROGATE.search(value):
         _state.problems.append(
             (_tspan(token), "string has an unpaired surrogate escape (\\ud800-\\udfff)")
         )

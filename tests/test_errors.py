@@ -370,3 +370,8 @@ def test_size_counts_utf16_units_as_aws_does() -> None:
     assert json_length("abc") == 3
     assert json_length("é") == 1
     assert json_length("😀") == 2
+
+
+def test_raw_surrogate_from_the_api_is_rejected() -> None:
+    d = only('label "\ud800" confidence > 5')
+    assert "surrogate" in d.message

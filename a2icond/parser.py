@@ -92,6 +92,25 @@ class FastBasicLexer(BasicLexer):
         text_slice = state.text
         return self.tokens(text_slice.text, text_slice.start, text_slice.end)
 
+    def keyword_types(self) -> dict[str, dict[str, str]]:
+        """Per identifier terminal, its case-insensitive keywords: lowercase text -> type.
+
+        Read from the keyword check Lark builds from the grammar (its `UnlessCallback`); empty
+        when that check is anything else, and then Lark's callback runs as usual.
+        """
+        found = getattr(self, "_keyword_types", None)
+        if found is None:
+            found = {}
+            _ = self.scanner  # Lark builds `callback` with the scanner
+            for kind, callback in self.callback.items():
+                terminals = getattr(getattr(callback, "scanner", None), "terminals", None)
+                if type(callback).__name__ != "UnlessCallback" or not terminals:
+                    continue
+                if all(t.pattern.type == "str" and "i" in t.pattern.flags for t in terminals):
+                    found[kind] = {t.pattern.value.lower(): t.name for t in terminals}
+            self._keyword_types = found
+        return found  # type: ignore[no-any-return]
+
     def tokens(self, text: str, pos: int = 0, end: int | None = None) -> Iterator[Token]:
         """The tokens of `text[pos:end]`, comments passed to their callback, blanks dropped."""
         scanner = self.scanner
@@ -101,6 +120,7 @@ class FastBasicLexer(BasicLexer):
         # far more terminals than this grammar has); matching it directly saves a call a token.
         regexes = getattr(scanner, "_mres", None)
         single = regexes[0].match if regexes is not None and len(regexes) == 1 else None
+        keywords = self.keyword_types()
         line, line_start = 1, 0
         while pos < end:
             if single is not None:
@@ -126,7 +146,11 @@ class FastBasicLexer(BasicLexer):
                 end_column = stop - end_line_start + 1
             else:
                 end_line, end_line_start, end_column = line, line_start, column + len(value)
-            if kind not in ignore or kind in callbacks:
+            if kind in keywords:
+                # The keyword check Lark's callback would do, as one dict lookup.
+                kind = keywords[kind].get(value.lower(), kind)
+                yield Token(kind, value, pos, line, column, end_line, end_column, stop)
+            elif kind not in ignore or kind in callbacks:
                 token = Token(kind, value, pos, line, column, end_line, end_column, stop)
                 callback = callbacks.get(kind)
                 if callback is not None:

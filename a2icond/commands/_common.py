@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Iterable
 from typing import TextIO
 
 from ..diagnostics import Diagnostic, render_all
 
+SOURCES = ("rekognition", "textract")
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+
+
+def add_source_option(
+    parser: argparse.ArgumentParser,
+    what: str = "files that neither say nor imply it",
+    *,
+    required: bool = False,
+) -> None:
+    """The `--source` option every command that reads conditions shares."""
+    parser.add_argument(
+        "--source", choices=SOURCES, required=required, help=f"the source, for {what}"
+    )
 
 
 def print_diagnostics(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ._common import EXIT_OK, EXIT_PROBLEMS
+from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option
 
 #: Below this many files one process is as fast as workers (measured with
 #: `python bench/check_bench.py --scan`: on 2 CPUs, 2 workers first won clearly at 1,000 files,
@@ -33,11 +33,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "unless -v.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help=".cond or .json files")
-    p.add_argument(
-        "--source",
-        choices=("rekognition", "textract"),
-        help="the source, for files that neither say nor imply it",
-    )
+    add_source_option(p)
     p.add_argument("-v", "--verbose", action="store_true", help="name each file that passes")
     p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     p.add_argument(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, print_diagnostics, write_output
+from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option, print_diagnostics, write_output
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,11 +15,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "HumanLoopActivationConditions. Errors and warnings go to standard error.",
     )
     p.add_argument("file", metavar="FILE.cond", help="the file to compile; - reads standard input")
-    p.add_argument(
-        "--source",
-        choices=("rekognition", "textract"),
-        help="the source, for files that neither say nor imply it",
-    )
+    add_source_option(p)
     p.add_argument(
         "--compact",
         action="store_true",

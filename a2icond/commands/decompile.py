@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, print_diagnostics, write_output
+from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option, print_diagnostics, write_output
 
 EXIT_INTERNAL = 3
 
@@ -23,11 +23,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "back to the same conditions.",
     )
     p.add_argument("file", metavar="FILE.json", help="the JSON file; - reads standard input")
-    p.add_argument(
-        "--source",
-        choices=("rekognition", "textract"),
-        help="the source, for documents with only Sampling conditions",
-    )
+    add_source_option(p, "documents with only Sampling conditions")
     p.add_argument("-o", "--output", metavar="OUT", help="write here (atomically) instead")
     p.set_defaults(func=run)
 

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, print_diagnostics
+from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option, print_diagnostics
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..evaluation import EvaluationResult, Plan
@@ -32,11 +32,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("conditions", metavar="CONDITIONS", help="a .cond or .json conditions file")
     p.add_argument("responses", metavar="RESPONSE", nargs="+", help="response files")
-    p.add_argument(
-        "--source",
-        choices=("rekognition", "textract"),
-        help="the source, for conditions that neither say nor imply it",
-    )
+    add_source_option(p, "conditions that neither say nor imply it")
     p.add_argument(
         "--json",
         action="store_true",

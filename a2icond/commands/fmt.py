@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, print_diagnostics
+from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option, print_diagnostics
 
 EXIT_INTERNAL = 3
 
@@ -29,11 +29,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="write nothing; exit 1 and name the files that would change",
     )
     p.add_argument("--diff", action="store_true", help="print a diff instead of writing")
-    p.add_argument(
-        "--source",
-        choices=("rekognition", "textract"),
-        help="the source, for files that neither say nor imply it",
-    )
+    add_source_option(p)
     p.set_defaults(func=run)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ._common import add_source_option
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
@@ -13,7 +15,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         description="Print the strict draft-07 JSON Schema that a2icond validates "
         "activation conditions against.",
     )
-    p.add_argument("--source", choices=("rekognition", "textract"), required=True)
+    add_source_option(p, "which schema", required=True)
     p.set_defaults(func=run)
 
 

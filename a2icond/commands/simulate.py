@@ -14,7 +14,7 @@ import sys
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, print_diagnostics, usage_error
+from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option, print_diagnostics, usage_error
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..simulation import SimulationReport
@@ -72,11 +72,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--jobs", type=_jobs, default=1, metavar="N", help="worker processes (0: one per CPU)"
     )
-    p.add_argument(
-        "--source",
-        choices=("rekognition", "textract"),
-        help="the source, for conditions that neither say nor imply it",
-    )
+    add_source_option(p, "conditions that neither say nor imply it")
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     p.set_defaults(func=run)
 

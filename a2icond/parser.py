@@ -370,6 +370,8 @@ def _unexpected_char(exc: Any, text: str, filename: str) -> Diagnostic:
         message = f"unexpected {char!r}: write `and`, `or`"
         if char == "!":
             message = "unexpected '!': A2I conditions have no negation and no `!=`"
+    elif char == ".":
+        message = "unexpected '.': decimals have digits on both sides of the point, as in 97.5"
     elif char == "'":
         message = 'unexpected "\'": strings use double quotes'
     else:

@@ -375,3 +375,9 @@ def test_size_counts_utf16_units_as_aws_does() -> None:
 def test_raw_surrogate_from_the_api_is_rejected() -> None:
     d = only('label "\ud800" confidence > 5')
     assert "surrogate" in d.message
+
+
+def test_number_with_a_trailing_point() -> None:
+    d = only('label "A" confidence > 5.')
+    assert (d.line, d.column) == (1, 25)
+    assert "digits on both sides" in d.message

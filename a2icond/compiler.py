@@ -77,16 +77,37 @@ def compile_file(path: str | os.PathLike[str], *, source: Source | None = None) 
     return compile(read_text(path, name), source=source, filename=name)
 
 
-def load(path: str | os.PathLike[str], *, source: Source | None = None) -> Conditions:
+def load_text(
+    text: str,
+    *,
+    filename: str,
+    source: Source | None = None,
+    require_source: bool = True,
+) -> Conditions:
+    """Conditions from text already read: validated when `filename` ends in `.json`, else
+    compiled. `require_source=False` accepts a JSON document of only `Sampling` conditions
+    without a source (it means the same for both; see `jsonconditions.from_json_text`)."""
+    if Path(filename).suffix.lower() == ".json":
+        from .jsonconditions import from_json_text
+
+        return from_json_text(text, source=source, filename=filename, require_source=require_source)
+    return compile(text, source=source, filename=filename)
+
+
+def load(
+    path: str | os.PathLike[str],
+    *,
+    source: Source | None = None,
+    require_source: bool = True,
+) -> Conditions:
     """Conditions from a `.cond` file (compiled) or a `.json` file (validated), by extension.
 
     The JSON may be a bare `{"Conditions": [...]}` document, a `build` request or a
-    `describe-flow-definition` response.
+    `describe-flow-definition` response. `-` reads standard input (as a `.cond` file).
     """
     from .fileio import read_text
 
-    if Path(path).suffix.lower() == ".json":
-        from .jsonconditions import from_json_text
-
-        return from_json_text(read_text(path), source=source, filename=str(path))
-    return compile_file(path, source=source)
+    name = "<stdin>" if str(path) == "-" else str(path)
+    return load_text(
+        read_text(path, name), filename=name, source=source, require_source=require_source
+    )

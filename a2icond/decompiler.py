@@ -31,8 +31,6 @@ from . import ast, model, printer
 from .model import Conditions, Source
 from .parser import KEYWORDS
 
-_OPS = {suffix: op for op, suffix in model.OP_SUFFIX.items()}
-
 
 class DecompileError(RuntimeError):
     """The program built from valid JSON does not compile back to it: a bug in a2icond."""

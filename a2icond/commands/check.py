@@ -48,7 +48,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def check_one(path: str, source: str | None) -> tuple[str, str, bool]:
     """Check one file: `(path, rendered diagnostics, has_errors)`; the source when it passes."""
-    from ..compiler import compile as compile_text
+    from ..compiler import load_text
     from ..diagnostics import CompileError
     from ..fileio import read_text
 
@@ -56,17 +56,12 @@ def check_one(path: str, source: str | None) -> tuple[str, str, bool]:
     diagnostics: list[Diagnostic]
     try:
         text = read_text(path)
-        if Path(path).suffix.lower() == ".json":
-            from ..jsonconditions import from_json_text
-
-            result = from_json_text(
-                text,
-                source=source,
-                filename=path,
-                require_source=False,  # type: ignore[arg-type]
-            )
-        else:
-            result = compile_text(text, source=source, filename=path)  # type: ignore[arg-type]
+        result = load_text(
+            text,
+            filename=path,
+            source=source,  # type: ignore[arg-type]
+            require_source=False,
+        )
         diagnostics = list(result.diagnostics)
         detail = result.source
         if Path(path).suffix.lower() == ".json" and source is None:

@@ -45,21 +45,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def load_conditions(path: str, source: str | None) -> Conditions:
     """A `.cond` file compiled, or a `.json` file validated (a Sampling-only JSON file needs
     no source here: it evaluates the same against both services). Raises `CompileError`."""
-    from pathlib import Path
-
     from ..compiler import load
 
-    if Path(path).suffix.lower() == ".json":
-        from ..fileio import read_text
-        from ..jsonconditions import from_json_text
-
-        return from_json_text(
-            read_text(path),
-            source=source,
-            filename=path,
-            require_source=False,  # type: ignore[arg-type]
-        )
-    return load(path, source=source)  # type: ignore[arg-type]
+    return load(path, source=source, require_source=False)  # type: ignore[arg-type]
 
 
 def documents(paths: list[str]) -> Iterator[tuple[str, Any]]:
@@ -116,9 +104,8 @@ def _evaluate(plan: Plan, document: Any, name: str) -> EvaluationResult:
 
 def describe_condition(node: Mapping[str, Any]) -> str:
     """`ImportantFormKeyConfidenceCheck "Total:" aka "Total", ...: KeyValueBlockConfidence < 45`."""
-    from ..model import OP_SUFFIX, split_threshold
+    from ..model import split_threshold
 
-    symbol = {suffix: op for op, suffix in OP_SUFFIX.items()}
     params = node["ConditionParameters"]
     kind = node["ConditionType"]
     parts = [kind]
@@ -135,7 +122,7 @@ def describe_condition(node: Mapping[str, Any]) -> str:
     for key, value in params.items():
         split = split_threshold(key)
         if split is not None:
-            tests.append(f"{split[0]} {symbol[split[2]]} {value}")
+            tests.append(f"{split[0]} {split[1]} {value}")
     text = " ".join(parts)
     return f"{text}: {' or '.join(tests)}" if tests else text
 

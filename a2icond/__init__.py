@@ -22,20 +22,20 @@ __version__ = "0.1.0"
 
 # Public names provided by modules that are imported only when first used.
 _LAZY = {
-    "FlowDefinition": "a2icond.flow",
-    "FlowError": "a2icond.flow",
-    "evaluate": "a2icond.evaluation",
-    "simulate": "a2icond.simulation",
+    "FlowDefinition": "a2icond.aws.flow",
+    "FlowError": "a2icond.aws.flow",
+    "evaluate": "a2icond.evaluation.evaluate",
+    "simulate": "a2icond.evaluation.simulation",
     "format_source": "a2icond.formatter",
     "decompile": "a2icond.decompiler",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .aws.flow import FlowDefinition, FlowError
     from .decompiler import decompile
-    from .evaluation import evaluate
-    from .flow import FlowDefinition, FlowError
+    from .evaluation.evaluate import evaluate
+    from .evaluation.simulation import simulate
     from .formatter import format_source
-    from .simulation import simulate
 
 
 def __getattr__(name: str) -> Any:

@@ -294,16 +294,6 @@ def check(
     *,
     source: Source | None = None,
     filename: str = "<string>",
-    lint: bool = True,
 ) -> Analysis:
-    """Check `program`; `source` is the caller's (CLI --source, API source=), if any.
-
-    Lint warnings are added only to a program without errors (and only with `lint`), so a
-    mistake is never reported twice under two names.
-    """
-    analysis = _Checker(program, filename).run(source)
-    if lint and not analysis.errors:
-        from . import lint as linter
-
-        analysis.diagnostics.extend(linter.lint(program, analysis, filename=filename))
-    return analysis
+    """Check `program`; `source` is the caller's (CLI --source, API source=), if any."""
+    return _Checker(program, filename).run(source)

@@ -1,8 +1,8 @@
 """The compiler pipeline and its public entry points.
 
-text -> `parser.parse` (Lark, LALR) -> `ast.Program` -> `checker.check` -> `lowering.lower`
--> schema validation -> `Conditions`. Every stage adds diagnostics; the run stops after the first
-stage that found errors, so each error is reported once and at its source.
+text -> `parser.parse` (Lark, LALR) -> `ast.Program` -> `checker.check` -> `lint.lint`
+-> `lowering.lower` -> schema validation -> `Conditions`. Every stage adds diagnostics; the run
+stops after the first stage that found errors, so each error is reported once and at its source.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def compile(text: str, *, source: Source | None = None, filename: str = "<string
     it. Raises `CompileError` listing every error found; warnings ride on the result's
     `.diagnostics`.
     """
-    from . import checker, lowering, parser, schemas
+    from . import checker, lint, lowering, parser, schemas
 
     if not isinstance(text, str):
         raise TypeError(
@@ -42,7 +42,10 @@ def compile(text: str, *, source: Source | None = None, filename: str = "<string
             ]
         )
     program, problems = parser.parse_with_problems(text, filename=filename)
-    analysis = checker.check(program, source=source, filename=filename, lint=not problems)
+    analysis = checker.check(program, source=source, filename=filename)
+    if not problems and not analysis.errors:
+        # Lint only a program without errors, so a mistake is never reported twice.
+        analysis.diagnostics.extend(lint.lint(program, analysis, filename=filename))
     problems += analysis.diagnostics
     if program.body is None:
         raise CompileError(problems, text)
@@ -88,9 +91,14 @@ def load_text(
     compiled. `require_source=False` accepts a JSON document of only `Sampling` conditions
     without a source (it means the same for both; see `jsonconditions.from_json_text`)."""
     if Path(filename).suffix.lower() == ".json":
-        from .jsonconditions import from_json_text
+        from .jsonconditions import read_json_conditions
+        from .lint import lint_json
 
-        return from_json_text(text, source=source, filename=filename, require_source=require_source)
+        found = read_json_conditions(
+            text, source=source, filename=filename, require_source=require_source
+        )
+        warnings = lint_json(found.document, found.where, filename)
+        return Conditions(found.conditions.source, found.conditions.members, tuple(warnings))
     return compile(text, source=source, filename=filename)
 
 

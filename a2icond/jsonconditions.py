@@ -9,7 +9,8 @@ nesting and size limits) and points each one at the offending value.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from . import schemas
 from .diagnostics import CompileError, Diagnostic, Span
@@ -93,6 +94,15 @@ def infer_source(document: Any) -> tuple[Source | None, set[str]]:
     return None, types
 
 
+class JsonConditions(NamedTuple):
+    """Validated JSON conditions: the model, the document it came from, and a locator that maps
+    a JSON path inside the document to its span in the file (for the lint stage)."""
+
+    conditions: Conditions
+    document: Any
+    where: Callable[[list[str | int]], Span]
+
+
 def from_json_text(
     text: str,
     *,
@@ -100,7 +110,20 @@ def from_json_text(
     filename: str = "<string>",
     require_source: bool = True,
 ) -> Conditions:
-    """Validate JSON activation conditions and return them as a `Conditions` model.
+    """Validate JSON activation conditions and return them as a `Conditions` model (no lint)."""
+    return read_json_conditions(
+        text, source=source, filename=filename, require_source=require_source
+    ).conditions
+
+
+def read_json_conditions(
+    text: str,
+    *,
+    source: Source | None = None,
+    filename: str = "<string>",
+    require_source: bool = True,
+) -> JsonConditions:
+    """Validate JSON activation conditions: the model, the document and its locator.
 
     Without `source`, it is inferred from the condition types. A document of only `Sampling`
     conditions is the same for both sources: with `require_source` that is an error (the caller
@@ -176,9 +199,8 @@ def from_json_text(
             ],
             text,
         )
-    from .lint import lint_json
 
     def where(path: list[str | int]) -> Span:
         return locate(text, prefix + path if located_text else prefix)
 
-    return Conditions(chosen, members, tuple(lint_json(document, where, filename)))
+    return JsonConditions(Conditions(chosen, members), document, where)

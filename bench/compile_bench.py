@@ -84,20 +84,29 @@ def warm(text: str, runs: int) -> list[float]:
 
 def stages(text: str, runs: int) -> dict[str, float]:
     """Median milliseconds of each pass (the pipeline of `a2icond/compiler.py`)."""
-    from a2icond import checker, lowering, parser, schemas
+    from a2icond import checker, lint, lowering, parser, schemas
 
-    times: dict[str, list[float]] = {"parse": [], "check": [], "lower": [], "validate": []}
+    times: dict[str, list[float]] = {
+        "parse": [],
+        "check": [],
+        "lint": [],
+        "lower": [],
+        "validate": [],
+    }
     for _ in range(runs):
         t0 = time.perf_counter()
         program = parser.parse(text)
         t1 = time.perf_counter()
         analysis = checker.check(program)
         t2 = time.perf_counter()
-        conditions, _ = lowering.lower(program, analysis)
+        lint.lint(program, analysis)
         t3 = time.perf_counter()
-        schemas.is_valid(conditions.to_dict(), conditions.source)
+        conditions, _ = lowering.lower(program, analysis)
         t4 = time.perf_counter()
-        for name, spent in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+        schemas.is_valid(conditions.to_dict(), conditions.source)
+        t5 = time.perf_counter()
+        spans = (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)
+        for name, spent in zip(times, spans, strict=True):
             times[name].append(spent)
     return {name: statistics.median(v) * 1000 for name, v in times.items()}
 

@@ -111,7 +111,7 @@ def time_best(fn, rounds: int) -> float:  # type: ignore[no-untyped-def]
 MEMORY_SCRIPT = """
 import json, resource, sys, tracemalloc
 sys.path.insert(0, sys.argv[1])
-from a2icond.simulation import simulate
+from a2icond.evaluation.simulation import simulate
 conditions = json.loads(sys.argv[3])
 tracemalloc.start()
 report = simulate(conditions, [sys.argv[2]])
@@ -140,8 +140,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    from a2icond.evaluation import prepare
-    from a2icond.simulation import simulate
+    from a2icond.evaluation.evaluate import prepare
+    from a2icond.evaluation.simulation import simulate
 
     plan = prepare(CONDITIONS)
     with tempfile.TemporaryDirectory(prefix="a2icond-bench-") as tmp:

@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from a2icond import ast
-from a2icond.evaluation import draw
+from a2icond.evaluation.evaluate import draw
 
 CMP: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,

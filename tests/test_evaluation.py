@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 import a2icond
-from a2icond.evaluation import EvaluationResult, draw, evaluate, prepare
-from a2icond.responses import ResponseError, normalize
+from a2icond.evaluation.evaluate import EvaluationResult, draw, evaluate, prepare
+from a2icond.evaluation.responses import ResponseError, normalize
 
 from .response_builders import (
     Pair,

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import a2icond
 from a2icond import ast, printer
 from a2icond.diagnostics import CompileError
-from a2icond.evaluation import evaluate
+from a2icond.evaluation.evaluate import evaluate
 
 from .reference_interpreter import Evaluated, interpret
 from .response_builders import Pair, rekognition, textract

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from a2icond import cli
-from a2icond.flow import FlowDefinition
+from a2icond.aws.flow import FlowDefinition
 
 DATA = Path(__file__).parent / "data" / "flow"
 ROOT = Path(__file__).parent.parent

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import a2icond
-from a2icond.flow import FlowDefinition, FlowError, parse_duration
+from a2icond.aws.flow import FlowDefinition, FlowError, parse_duration
 
 DATA = Path(__file__).parent / "data" / "flow"
 ROLE = "arn:aws:iam::111122223333:role/A2IExecution"

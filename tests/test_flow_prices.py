@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from a2icond.aws import prices
+from a2icond.aws.flow import FlowDefinition
 from a2icond.aws.validation import validate_request
-from a2icond.flow import FlowDefinition
 
 REFERENCE = Path(__file__).parent / "data" / "flow" / "create_flow_definition.boto3.txt"
 PUBLIC = "arn:aws:sagemaker:us-east-1:394669845002:workteam/public-crowd/default"

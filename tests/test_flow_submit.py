@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from a2icond import cli
+from a2icond.aws.flow import FlowDefinition
 from a2icond.aws.submit import SubmitError, Timing, make_client
-from a2icond.flow import FlowDefinition
 from tests.sagemaker_standin import Reply, StandIn
 
 DATA = Path(__file__).parent / "data" / "flow"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import a2icond
-from a2icond.jsonconditions import from_json_text
+from a2icond.compiler import load_text
 
 NOTEBOOK = """{
   "Conditions": [
@@ -25,7 +25,7 @@ NOTEBOOK = """{
 
 
 def test_old_and_misspelled_labels_and_sample_all_are_warned_at_the_value() -> None:
-    warnings = from_json_text(NOTEBOOK, filename="nb.json").diagnostics
+    warnings = load_text(NOTEBOOK, filename="nb.json").diagnostics
     assert [(d.line, d.column, d.code) for d in warnings] == [
         (4, 53, "A2I102"),
         (7, 89, "A2I109"),
@@ -39,7 +39,7 @@ def test_old_and_misspelled_labels_and_sample_all_are_warned_at_the_value() -> N
 def test_clean_json_has_no_warnings() -> None:
     clean = NOTEBOOK.replace("Or Underwear", "or Underwear").replace('"explicit"', '"Explicit"')
     clean = clean.replace('"RandomSamplingPercentage": 100', '"RandomSamplingPercentage": 5')
-    assert from_json_text(clean).diagnostics == ()
+    assert load_text(clean, filename="clean.json").diagnostics == ()
 
 
 def test_check_strict_fails_on_json_warnings(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from a2icond.simulation import simulate
+from a2icond.evaluation.simulation import simulate
 
 from .response_builders import (
     Pair,

@@ -1,13 +1,17 @@
-"""Helpers shared by the CLI commands: printing diagnostics and choosing exit codes."""
+"""Helpers shared by the CLI commands: options, loading conditions, printing diagnostics and
+flow-file errors, exit codes. Commands import this module, never each other."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..diagnostics import Diagnostic, render_all
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import Conditions
 
 SOURCES = ("rekognition", "textract")
 
@@ -50,3 +54,68 @@ def write_output(text: str, output: str | None) -> None:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def load_conditions(path: str, source: str | None) -> Conditions:
+    """A `.cond` file compiled, or a `.json` file validated (a Sampling-only JSON file needs
+    no source here: it evaluates the same against both services). Raises `CompileError`."""
+    from ..compiler import load
+
+    return load(path, source=source, require_source=False)  # type: ignore[arg-type]
+
+
+def print_flow_error(exc: object) -> None:
+    """Every problem, located, then a count."""
+    from ..aws.flow import FlowError, summary_line
+
+    assert isinstance(exc, FlowError)
+    print(exc.render(), file=sys.stderr)
+    print(f"a2icond: {summary_line(exc.problems)}", file=sys.stderr)
+
+
+def add_aws_arguments(p: argparse.ArgumentParser, *, waits: bool = True) -> None:
+    """--region, --profile, --endpoint-url (and the waiting options), shared by the commands
+    that call SageMaker."""
+    p.add_argument("--region", help="AWS region (default: the profile's or AWS_REGION)")
+    p.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default one)")
+    p.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="SageMaker endpoint (default: AWS_ENDPOINT_URL_SAGEMAKER, else AWS's)",
+    )
+    if waits:
+        p.add_argument(
+            "--timeout",
+            type=_seconds,
+            default=600.0,
+            metavar="S",
+            help="give up waiting after S seconds (default 600)",
+        )
+        p.add_argument(
+            "--poll-interval",
+            type=_seconds,
+            default=2.0,
+            metavar="S",
+            help="seconds between status checks (default 2)",
+        )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
+    return value
+
+
+def timing_from(args: argparse.Namespace) -> object:
+    from ..aws.submit import Timing
+
+    return Timing(
+        poll_interval=args.poll_interval,
+        timeout=args.timeout,
+        iam_retry_timeout=min(120.0, args.timeout),
+        iam_retry_max_delay=max(args.poll_interval, min(10.0, args.poll_interval * 8)),
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, write_output
+from ._common import EXIT_OK, EXIT_PROBLEMS, print_flow_error, write_output
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,7 +30,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..flow import FlowDefinition, FlowError, render_problems
+    from ..aws.flow import FlowDefinition, FlowError, render_problems
     from ..model import dump_json
 
     try:
@@ -46,12 +46,3 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
     write_output(dump_json(request, compact=False) + "\n", args.output)
     return EXIT_OK
-
-
-def print_flow_error(exc: object) -> None:
-    """Every problem, located, then a count."""
-    from ..flow import FlowError, summary_line
-
-    assert isinstance(exc, FlowError)
-    print(exc.render(), file=sys.stderr)
-    print(f"a2icond: {summary_line(exc.problems)}", file=sys.stderr)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import EXIT_OK, EXIT_PROBLEMS
+from ._common import EXIT_OK, EXIT_PROBLEMS, add_aws_arguments
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from .submit import add_aws_arguments
 
     p = sub.add_parser(
         "describe",

@@ -13,11 +13,16 @@ import sys
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option, print_diagnostics
+from ._common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    add_source_option,
+    load_conditions,
+    print_diagnostics,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..evaluation import EvaluationResult, Plan
-    from ..model import Conditions
+    from ..evaluation.evaluate import EvaluationResult, Plan
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,17 +47,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(func=run)
 
 
-def load_conditions(path: str, source: str | None) -> Conditions:
-    """A `.cond` file compiled, or a `.json` file validated (a Sampling-only JSON file needs
-    no source here: it evaluates the same against both services). Raises `CompileError`."""
-    from ..compiler import load
-
-    return load(path, source=source, require_source=False)  # type: ignore[arg-type]
-
-
 def documents(paths: list[str]) -> Iterator[tuple[str, Any]]:
     """`(name, parsed document or ResponseError)` for every document the paths name."""
-    from ..responses import expand, read_file
+    from ..evaluation.responses import expand, read_file
 
     for path in expand(paths):
         yield from read_file(path)
@@ -60,8 +57,8 @@ def documents(paths: list[str]) -> Iterator[tuple[str, Any]]:
 
 def run(args: argparse.Namespace) -> int:
     from ..diagnostics import CompileError
-    from ..evaluation import prepare
-    from ..responses import ResponseError
+    from ..evaluation.evaluate import prepare
+    from ..evaluation.responses import ResponseError
 
     try:
         conditions = load_conditions(args.conditions, args.source)
@@ -93,8 +90,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _evaluate(plan: Plan, document: Any, name: str) -> EvaluationResult:
-    from ..evaluation import evaluate
-    from ..responses import normalize
+    from ..evaluation.evaluate import evaluate
+    from ..evaluation.responses import normalize
 
     return evaluate(plan, normalize(document, name))
 

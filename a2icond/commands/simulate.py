@@ -14,10 +14,17 @@ import sys
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option, print_diagnostics, usage_error
+from ._common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    add_source_option,
+    load_conditions,
+    print_diagnostics,
+    usage_error,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..simulation import SimulationReport
+    from ..evaluation.simulation import SimulationReport
 
 
 def _price(text: str) -> Decimal:
@@ -83,7 +90,7 @@ def flow_task(path: str) -> tuple[int | None, Any]:
     Raises `ValueError` with a printable message when the file cannot be used.
     """
     try:
-        from ..flow import FlowDefinition, FlowError
+        from ..aws.flow import FlowDefinition, FlowError
     except ImportError:  # the builder is optional here: read just the two keys
         return _flow_task_toml(path)
     try:
@@ -113,8 +120,7 @@ def _flow_task_toml(path: str) -> tuple[int | None, Any]:
 
 def run(args: argparse.Namespace) -> int:
     from ..diagnostics import CompileError
-    from ..simulation import simulate
-    from .eval import load_conditions
+    from ..evaluation.simulation import simulate
 
     task_count: Any = args.task_count
     price: Any = args.price

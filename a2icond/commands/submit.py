@@ -9,44 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import EXIT_OK, EXIT_PROBLEMS
-
-
-def add_aws_arguments(p: argparse.ArgumentParser, *, waits: bool = True) -> None:
-    """--region, --profile, --endpoint-url (and the waiting options), shared by the commands
-    that call SageMaker."""
-    p.add_argument("--region", help="AWS region (default: the profile's or AWS_REGION)")
-    p.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default one)")
-    p.add_argument(
-        "--endpoint-url",
-        metavar="URL",
-        help="SageMaker endpoint (default: AWS_ENDPOINT_URL_SAGEMAKER, else AWS's)",
-    )
-    if waits:
-        p.add_argument(
-            "--timeout",
-            type=_seconds,
-            default=600.0,
-            metavar="S",
-            help="give up waiting after S seconds (default 600)",
-        )
-        p.add_argument(
-            "--poll-interval",
-            type=_seconds,
-            default=2.0,
-            metavar="S",
-            help="seconds between status checks (default 2)",
-        )
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
-    return value
+from ._common import EXIT_OK, EXIT_PROBLEMS, add_aws_arguments, print_flow_error, timing_from
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -71,20 +34,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(func=run)
 
 
-def timing_from(args: argparse.Namespace) -> object:
-    from ..aws.submit import Timing
-
-    return Timing(
-        poll_interval=args.poll_interval,
-        timeout=args.timeout,
-        iam_retry_timeout=min(120.0, args.timeout),
-        iam_retry_max_delay=max(args.poll_interval, min(10.0, args.poll_interval * 8)),
-    )
-
-
 def run(args: argparse.Namespace) -> int:
-    from ..flow import FlowDefinition, FlowError, render_problems
-    from .build import print_flow_error
+    from ..aws.flow import FlowDefinition, FlowError, render_problems
 
     try:
         flow = FlowDefinition.from_toml(args.flow)

@@ -22,10 +22,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from .aws.submit import SubmitError, SubmitResult, Timing
-from .aws.validation import CONDITIONS_PATH, Problem, errors_in, validate_request
-from .diagnostics import CompileError, Diagnostic
-from .model import REQUEST_SOURCE, SOURCES, Conditions, Source
+from ..diagnostics import CompileError, Diagnostic
+from ..model import REQUEST_SOURCE, SOURCES, Conditions, Source
+from .submit import SubmitError, SubmitResult, Timing
+from .validation import CONDITIONS_PATH, Problem, errors_in, validate_request
 
 __all__ = [
     "FlowDefinition",
@@ -284,7 +284,7 @@ class FlowDefinition:
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str]) -> FlowDefinition:
         """Read a flow file. Raises `FlowError` for unreadable or invalid TOML and unknown keys."""
-        from .fileio import read_text
+        from ..fileio import read_text
 
         name = str(path)
         try:
@@ -459,7 +459,7 @@ class FlowDefinition:
         `endpoint_url` (or `AWS_ENDPOINT_URL_SAGEMAKER`). Raises `FlowError` before sending
         anything if the request is invalid, and `SubmitError` for AWS's refusals.
         """
-        from .aws import submit as aws
+        from . import submit as aws
 
         if client is None:
             client = aws.make_client(region=region, profile=profile, endpoint_url=endpoint_url)
@@ -571,7 +571,7 @@ class FlowDefinition:
                 list(keywords) if isinstance(keywords, list | tuple) else (keywords)
             )
         if self.price_usd is not None:
-            from .aws import prices
+            from . import prices
 
             try:
                 amount = prices.to_amount(prices.parse_price(self.price_usd))
@@ -654,7 +654,7 @@ def load_conditions(
     """
     if isinstance(value, Conditions):
         return value
-    from . import compiler
+    from .. import compiler
 
     if isinstance(value, os.PathLike) or _looks_like_path(value):
         path = Path(value)
@@ -663,7 +663,7 @@ def load_conditions(
         return _with_source_fallback(lambda s: compiler.load(path, source=s), source)
     text = str(value)
     if text.lstrip().startswith("{"):
-        from .jsonconditions import from_json_text
+        from ..jsonconditions import from_json_text
 
         return _with_source_fallback(
             lambda s: from_json_text(text, source=s, filename="<conditions>"), source

@@ -1,9 +1,9 @@
 """Lint warnings: conditions that compile but are probably wrong.
 
-Called by `checker.check` when a program has no errors. Every warning has a stable code
-(`A2I1xx`, documented in docs/lint.md) and can be silenced on its line with a trailing
-`# a2icond: ignore[CODE]` comment. The rules stay quiet unless the mistake is certain: a clean,
-ordinary file gets no warning.
+A stage of the compiler (`compiler.compile`, `compiler.load_text`), run on a program without
+errors. Every warning has a stable code (`A2I1xx`, documented in docs/lint.md) and can be
+silenced on its line with a trailing `# a2icond: ignore[CODE]` comment. The rules stay quiet
+unless the mistake is certain: a clean, ordinary file gets no warning.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from . import ast
-from .checker import Analysis
-from .diagnostics import Diagnostic, Span
+from .. import ast
+from ..checker import Analysis
+from ..diagnostics import Diagnostic, Span
 
 UNKNOWN_LABEL = "A2I101"
 OLD_LABEL = "A2I102"
@@ -574,7 +574,7 @@ def _canon_test(test: ast.Test) -> Hashable:
 
 
 def _show(atom: ast.LabelCheck | ast.KeyCheck) -> str:
-    from . import printer
+    from .. import printer
 
     return printer.atom(atom)
 

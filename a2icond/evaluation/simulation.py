@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .evaluation import Plan, prepare, tree_probability
-from .model import Conditions
+from ..model import Conditions
+from .evaluate import Plan, prepare, tree_probability
 from .responses import (
     Response,
     ResponseError,

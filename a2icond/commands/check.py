@@ -1,4 +1,6 @@
-"""`a2icond check FILE...`: check .cond and .json activation-condition files, for CI and pre-commit.
+"""`a2icond check PATH...`: check activation conditions wherever they are, for CI and pre-commit.
+
+`.cond` and `.json` files, conditions in `.py` and `.tf` code, flow `.toml` files; folders too.
 
 Silent on success (unless -v); every diagnostic of every file otherwise. Large batches are
 spread over processes.
@@ -20,6 +22,9 @@ from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option
 #: 0.48 s against 0.88 s in process, and not at 400).
 PARALLEL_THRESHOLD = 400
 
+#: What `check` reads in a folder (see `_common.expand_files`): `.toml` means `*.flow.toml`.
+CHECKED_SUFFIXES = (".cond", ".json", ".toml", ".py", ".tf")
+
 #: Chunks per worker (see `check_all`).
 CHUNKS_PER_JOB = 4
 
@@ -27,12 +32,18 @@ CHUNKS_PER_JOB = 4
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "check",
-        help="check .cond and .json activation-condition files",
-        description="Check .cond files (compiled) and .json activation-condition files "
-        "(validated against the strict schema of their source). Prints nothing on success "
-        "unless -v.",
+        help="check activation conditions and flow files (files or folders)",
+        description="Check .cond files (compiled), .json activation-condition files "
+        "(validated against the strict schema of their source), the conditions in Python and "
+        "Terraform files (read statically), and flow .toml files (the whole request, offline). "
+        "Folders are searched recursively. Prints nothing on success unless -v.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help=".cond or .json files")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="PATH",
+        help=".cond, .json, flow .toml, .py or .tf files, or folders (searched recursively)",
+    )
     add_source_option(p)
     p.add_argument("-v", "--verbose", action="store_true", help="name each file that passes")
     p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
@@ -46,16 +57,22 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(func=run)
 
 
-def check_one(path: str, source: str | None) -> tuple[str, str, bool]:
-    """Check one file: `(path, rendered diagnostics, has_errors)`; the source when it passes."""
+def check_one(path: str, source: str | None) -> tuple[str, str, bool, bool]:
+    """Check one file: `(rendered diagnostics, detail, has_errors, has_warnings)`; the detail
+    names the source when it passes."""
     from ..compiler import load_text
     from ..diagnostics import CompileError
     from ..fileio import read_text
 
+    suffix = Path(path).suffix.lower()
+    if suffix == ".toml":
+        return _check_flow(path)
     text: str | None = None
     diagnostics: list[Diagnostic]
     try:
         text = read_text(path)
+        if suffix in (".py", ".tf"):
+            return _check_code(text, path, source)
         result = load_text(
             text,
             filename=path,
@@ -64,21 +81,59 @@ def check_one(path: str, source: str | None) -> tuple[str, str, bool]:
         )
         diagnostics = list(result.diagnostics)
         detail = result.source
-        if Path(path).suffix.lower() == ".json" and source is None:
+        if suffix == ".json" and source is None:
             from ..jsonconditions import infer_source
 
             detail = infer_source(result.to_dict())[0] or "either source"
     except CompileError as exc:
         diagnostics = exc.diagnostics
         detail = ""
-    from ..diagnostics import render_all
+    return _outcome(diagnostics, text, detail)
 
+
+def _outcome(
+    diagnostics: list[Diagnostic], text: str | None, detail: str
+) -> tuple[str, str, bool, bool]:
+    from ..diagnostics import render_all, sort_key
+
+    diagnostics = sorted(diagnostics, key=sort_key)
     failed = any(d.severity == "error" for d in diagnostics)
-    rendered = render_all(diagnostics, text if text is not None else None)
-    return rendered, detail, failed
+    warned = any(d.severity == "warning" for d in diagnostics)
+    return render_all(diagnostics, text), detail, failed, warned
 
 
-def _check_chunk(chunk: list[tuple[str, str | None]]) -> list[tuple[str, str, bool]]:
+def _check_code(text: str, path: str, source: str | None) -> tuple[str, str, bool, bool]:
+    """A Python or Terraform file: every activation-conditions value in it (see sources/)."""
+    from ..sources import read_code
+
+    reads, diagnostics = read_code(text, path, source=source)  # type: ignore[arg-type]
+    for read in reads:
+        diagnostics.extend(read.diagnostics)
+    count = len(reads)
+    detail = (
+        f"{count} activation condition{'s' if count != 1 else ''} value{'s' if count != 1 else ''}"
+    )
+    return _outcome(diagnostics, text, detail)
+
+
+def _check_flow(path: str) -> tuple[str, str, bool, bool]:
+    """A flow file: the whole `CreateFlowDefinition` request it builds, validated offline by
+    the flow reader in `aws/` (nothing is sent)."""
+    from ..aws.flow import FlowDefinition, FlowError, render_problems
+
+    try:
+        flow = FlowDefinition.from_toml(path)
+        problems = flow.problems()
+    except FlowError as exc:
+        problems, texts = exc.problems, exc.texts
+    else:
+        texts = flow._all_texts()
+    failed = any(p.severity == "error" for p in problems)
+    warned = any(p.severity == "warning" for p in problems)
+    return render_problems(problems, texts), "flow definition", failed, warned
+
+
+def _check_chunk(chunk: list[tuple[str, str | None]]) -> list[tuple[str, str, bool, bool]]:
     """One worker's share: a run of files, so that results go back in few, large messages."""
     return [check_one(path, source) for path, source in chunk]
 
@@ -109,7 +164,7 @@ def _primers(items: list[tuple[str, str | None]]) -> list[int]:
     return sorted(firsts.values())
 
 
-def check_all(items: list[tuple[str, str | None]], jobs: int) -> list[tuple[str, str, bool]]:
+def check_all(items: list[tuple[str, str | None]], jobs: int) -> list[tuple[str, str, bool, bool]]:
     """Check every file, in order; large batches over `jobs` processes.
 
     One file of each kind is checked here before any worker starts: that imports the compiler
@@ -133,15 +188,18 @@ def check_all(items: list[tuple[str, str | None]], jobs: int) -> list[tuple[str,
 
 
 def run(args: argparse.Namespace) -> int:
-    files: list[str] = args.files
+    from ._common import expand_files
+
+    files, empty = expand_files(args.files, CHECKED_SUFFIXES)
+    for folder in empty:
+        print(f"a2icond: warning: no files to check under {folder}", file=sys.stderr)
     jobs = args.jobs or usable_cpus()
     results = check_all([(f, args.source) for f in files], jobs)
     status = EXIT_OK
     out = sys.stdout
-    for path, (rendered, detail, failed) in zip(files, results, strict=True):
+    for path, (rendered, detail, failed, warned) in zip(files, results, strict=True):
         if rendered:
             print(rendered, file=out)
-        warned = bool(rendered) and not failed
         if failed or (args.strict and warned):
             status = EXIT_PROBLEMS
         elif args.verbose:

@@ -327,8 +327,9 @@ def decompile(
 ) -> str:
     """The canonical `.cond` program for activation-conditions JSON (text or a parsed value).
 
-    Takes a bare `{"Conditions": [...]}` document, a `build` request or a
-    `describe-flow-definition` response. Invalid input raises `CompileError` with located
+    Takes a bare `{"Conditions": [...]}` document, a `build` request, a
+    `describe-flow-definition` response, an A2I output record or a `HumanLoopActivationOutput`
+    (see `jsonconditions.find_conditions`). Invalid input raises `CompileError` with located
     diagnostics. A document with nothing but `Sampling` fits both sources: without `source`
     the program gets no `source` line (compiling it then needs the source from the caller).
     """
@@ -343,6 +344,14 @@ def decompile(
     else:
         text = json.dumps(json_text_or_value, ensure_ascii=False)
     conditions = from_json_text(text, source=source, filename=filename, require_source=False)
+    return decompile_validated(conditions, source=source, filename=filename)
+
+
+def decompile_validated(
+    conditions: Conditions, *, source: Source | None = None, filename: str = "<string>"
+) -> str:
+    """The program for conditions already validated (from JSON, or from code by
+    `a2icond.sources`): a `source` line unless only `Sampling` leaves it open."""
     known = source is not None or any(
         c.condition_type != model.SAMPLING for c in _conditions(list(conditions.members))
     )

@@ -98,7 +98,12 @@ def load_text(
             text, source=source, filename=filename, require_source=require_source
         )
         warnings = lint_json(found.document, found.where, filename)
-        return Conditions(found.conditions.source, found.conditions.members, tuple(warnings))
+        return Conditions(
+            found.conditions.source,
+            found.conditions.members,
+            tuple(warnings),
+            source_known=found.conditions.source_known,
+        )
     return compile(text, source=source, filename=filename)
 
 

@@ -356,3 +356,11 @@ def decompile_validated(
         c.condition_type != model.SAMPLING for c in _conditions(list(conditions.members))
     )
     return decompile_conditions(conditions, filename=filename, with_source=known)
+
+
+def condition_text(node: model.Node, source: Source) -> str:
+    """One condition (or And/Or group) in the condition language, keys written out in full:
+    how `simulate` names a row of its per-condition table."""
+    builder = _Builder(Conditions(source, (node,)), sugar=True, with_source=False)
+    builder.decls = {}
+    return printer.expr(builder.node(node))

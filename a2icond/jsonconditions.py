@@ -517,7 +517,10 @@ def validate_document(
             text,
         )
 
-    return JsonConditions(Conditions(chosen, members), document, where.value, tuple(warnings))
+    known = source is not None or inferred is not None
+    return JsonConditions(
+        Conditions(chosen, members, source_known=known), document, where.value, tuple(warnings)
+    )
 
 
 def _has_evaluation_results(document: Any) -> bool:

@@ -46,15 +46,56 @@ LINES_PER_CHUNK = 256
 
 @dataclass(frozen=True)
 class ConditionStat:
-    """For one member of `Conditions` (0-based `index`): expected documents where it holds,
-    and where it is the only member that holds."""
+    """For one row (0-based `index`): expected documents where it holds, and where it is the
+    only row that holds. The rows are the members of `Conditions`, with a top-level `Or`
+    member (AWS's usual `{"Conditions": [{"Or": [...]}]}`) split into its own members, which
+    are alternatives just the same. `path` is the row's JSON path, `condition` its text in the
+    condition language, `line` its line in the `.cond` file (0 for JSON)."""
 
     index: int
     holds: Fraction
     only_one: Fraction
+    path: str = ""
+    condition: str = ""
+    line: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "holds": float(self.holds), "onlyOne": float(self.only_one)}
+        return {
+            "index": self.index,
+            "path": self.path,
+            "condition": self.condition,
+            "line": self.line or None,
+            "holds": float(self.holds),
+            "onlyOne": float(self.only_one),
+        }
+
+
+def rows(plan: Plan) -> list[tuple[str, Any, Any]]:
+    """`(path, model node, plan node)` of each row of the per-condition table (see
+    `ConditionStat`)."""
+    from ..model import Or
+
+    out: list[tuple[str, Any, Any]] = []
+    for i, (member, node) in enumerate(zip(plan.conditions.members, plan.tree, strict=True)):
+        if isinstance(member, Or) and node[0] == "or":
+            out.extend(
+                (f"Conditions[{i}].Or[{j}]", m, n)
+                for j, (m, n) in enumerate(zip(member.members, node[1], strict=True))
+            )
+        else:
+            out.append((f"Conditions[{i}]", member, node))
+    return out
+
+
+def _row_stat(
+    index: int, row: tuple[str, Any, Any], source: Any, holds: Fraction, only: Fraction
+) -> ConditionStat:
+    from ..decompiler import condition_text
+
+    path, member, _ = row
+    span = member.span
+    line = span.line if span.end > span.start else 0
+    return ConditionStat(index, holds, only, path, condition_text(member, source), line)
 
 
 @dataclass(frozen=True)
@@ -134,6 +175,7 @@ class Tally:
             self.expected += count * loop
             if loop == 1:
                 self.certain += count
+            tops = [tree_probability(node, values) for _, _, node in rows(plan)]
             for i, p in enumerate(tops):
                 self.holds[i] += count * p
                 others = Fraction(1)
@@ -261,7 +303,8 @@ def simulate(
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1 (or 0 for one per CPU), got {jobs!r}")
 
-    total = Tally(len(plan.tree))
+    table = rows(plan)
+    total = Tally(len(table))
     bar = _progress_bar(progress)
     try:
         if jobs == 1:
@@ -278,7 +321,8 @@ def simulate(
         human_loops_expected=total.expected,
         human_loops_certain=total.certain,
         conditions=tuple(
-            ConditionStat(i, total.holds[i], total.only_one[i]) for i in range(len(plan.tree))
+            _row_stat(i, row, plan.conditions.source, total.holds[i], total.only_one[i])
+            for i, row in enumerate(table)
         ),
         task_count=task_count,
         price_usd=price,

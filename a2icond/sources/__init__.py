@@ -96,7 +96,10 @@ def read_code(
             continue
         warnings = [*checked.warnings, *lint_json(checked.document, checked.where, filename)]
         conditions = Conditions(
-            checked.conditions.source, checked.conditions.members, tuple(warnings)
+            checked.conditions.source,
+            checked.conditions.members,
+            tuple(warnings),
+            source_known=checked.conditions.source_known,
         )
         reads.append(Read(found, conditions, warnings))
     return reads, found_all.diagnostics

@@ -104,7 +104,35 @@ def load_text(
             tuple(warnings),
             source_known=found.conditions.source_known,
         )
-    return compile(text, source=source, filename=filename)
+    try:
+        return compile(text, source=source, filename=filename)
+    except CompileError as exc:
+        if text.lstrip().startswith("{"):
+            raise _json_in_program(exc, text, filename) from None
+        raise
+
+
+def _json_in_program(exc: CompileError, text: str, filename: str) -> CompileError:
+    """JSON in a `.cond` or `.txt` file: say so on the first error, and where its JSON breaks."""
+    import json
+    from dataclasses import replace
+
+    hint = (
+        "this file holds JSON, not the condition language: name it *.json to check it as "
+        "activation conditions, or `a2icond decompile` it to a .cond program"
+    )
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as bad:
+        hint += f" (its JSON is not valid at {bad.lineno}:{bad.colno}: {bad.msg})"
+    except RecursionError:
+        pass
+    diagnostics = list(exc.diagnostics)
+    first = next((i for i, d in enumerate(diagnostics) if d.severity == "error"), None)
+    if first is None:
+        return exc
+    diagnostics[first] = replace(diagnostics[first], hint=hint)
+    return CompileError(diagnostics, exc.text)
 
 
 def load(

@@ -97,7 +97,7 @@ def load_text(
         found = read_json_conditions(
             text, source=source, filename=filename, require_source=require_source
         )
-        warnings = lint_json(found.document, found.where, filename)
+        warnings = [*found.warnings, *lint_json(found.document, found.where, filename)]
         return Conditions(
             found.conditions.source,
             found.conditions.members,

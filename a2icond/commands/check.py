@@ -110,9 +110,7 @@ def _check_code(text: str, path: str, source: str | None) -> tuple[str, str, boo
     for read in reads:
         diagnostics.extend(read.diagnostics)
     count = len(reads)
-    detail = (
-        f"{count} activation condition{'s' if count != 1 else ''} value{'s' if count != 1 else ''}"
-    )
+    detail = f"{count} conditions value{'s' if count != 1 else ''}"
     return _outcome(diagnostics, text, detail)
 
 

@@ -246,7 +246,7 @@ def _between(low: ast.Expr, high: ast.Expr, check_order: bool = True) -> ast.Exp
         return None
     from dataclasses import replace
 
-    return replace(low, test=ast.Between(lt.value, ht.value, lt.word))  # type: ignore[type-var]
+    return replace(low, test=ast.Between(lt.value, ht.value, lt.word))  # type: ignore[arg-type]
 
 
 def normalize(node: model.Node) -> model.Node:

@@ -197,3 +197,13 @@ def test_simulate_shows_the_members_of_aws_usual_top_level_or(
         'label "Violence" confidence > 90  (line 4)'
     )
     assert rows[1].endswith("sample 5%  (line 5)")
+
+
+def test_simulate_rows_are_the_same_in_worker_processes() -> None:
+    responses = [str(RESPONSES / "awscli-detect-moderation-labels.json")] * 20
+    responses += [str(RESPONSES / "rekdg-moderation-2018.json")] * 20
+    conditions = a2icond.load(RECORD_CONDITIONS)
+    here = simulate(conditions, responses)
+    there = simulate(conditions, responses, jobs=2)
+    assert here == there
+    assert [c.path for c in there.conditions] == ["Conditions[0].Or[0]", "Conditions[0].Or[1]"]

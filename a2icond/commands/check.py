@@ -69,6 +69,7 @@ def check_one(path: str, source: str | None) -> tuple[str, str, bool, bool]:
         return _check_flow(path)
     text: str | None = None
     diagnostics: list[Diagnostic]
+    detail: str
     try:
         text = read_text(path)
         if suffix in (".py", ".tf"):

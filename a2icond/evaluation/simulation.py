@@ -219,7 +219,7 @@ def _count(plan: Plan, tally: Tally, name: str, document: Any) -> None:
 def _run_chunk(plan: Plan, chunk: list[tuple[str, Any]]) -> Tally:
     """Worker: evaluate a chunk of ("file", path) or ("line", name, bytes) items."""
 
-    tally = Tally(len(plan.tree))
+    tally = Tally(len(rows(plan)))
     for item in chunk:
         if item[0] == "file":
             for name, document in read_file(item[1]):

@@ -352,8 +352,10 @@ def decompile_validated(
 ) -> str:
     """The program for conditions already validated (from JSON, or from code by
     `a2icond.sources`): a `source` line unless only `Sampling` leaves it open."""
-    known = source is not None or any(
-        c.condition_type != model.SAMPLING for c in _conditions(list(conditions.members))
+    known = (
+        source is not None
+        or conditions.source_known
+        or any(c.condition_type != model.SAMPLING for c in _conditions(list(conditions.members)))
     )
     return decompile_conditions(conditions, filename=filename, with_source=known)
 

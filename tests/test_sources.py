@@ -359,9 +359,32 @@ def test_decompile_terraform(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     body = (DATA / "conditions" / "tf-flow-definition-sampling5.json").read_text("utf-8")
     path = tmp_path / "main.tf"
     path.write_text(terraform(f"<<EOF\n{body}EOF"), "utf-8")
-    code, program, err = run(capsys, "decompile", str(path), "--source", "textract")
+    code, program, err = run(capsys, "decompile", str(path))  # the resource says textract
     assert code == 0, err
     assert program == (
         f"# decompiled from {path}:11:42 (aws_sagemaker_flow_definition.test)\n"
         "source textract\n\nsample 5%\n"
     )
+
+
+def test_request_source_next_to_the_conditions_gives_the_source() -> None:
+    """Sampling-only conditions fit both services; the request source in the same call
+    (Python) or resource (Terraform) says which, and contradicting it is an error."""
+    sampling = real("smdg-rek-sampling52-2020.json")
+    (read,), _ = read_code(notebook(sampling, "Rekognition/DetectModerationLabels/Image"), "n.py")
+    assert read.conditions is not None and read.conditions.source == "rekognition"
+    assert read.conditions.source_known
+    (read,), _ = read_code(notebook(sampling), "n.py")
+    assert read.conditions is not None and read.conditions.source == "textract"
+    (read,), _ = read_code(notebook(real("a2inb-rekognition.json")), "n.py")
+    assert read.conditions is None
+    (d,) = [d for d in read.diagnostics if d.severity == "error"]
+    assert d.message == "the conditions are for rekognition, but the source given is textract"
+    body = (DATA / "conditions" / "tf-flow-definition-sampling5.json").read_text("utf-8")
+    (read,), _ = read_code(terraform(f"<<EOF\n{body}EOF"), "main.tf")
+    assert read.conditions is not None and read.conditions.source == "textract"
+    (read,), _ = read_code(
+        terraform(f"<<EOF\n{body}EOF").replace("AWS/Textract/AnalyzeDocument/Forms/V1", "x"),
+        "main.tf",
+    )
+    assert read.conditions is not None and not read.conditions.source_known

@@ -32,6 +32,18 @@ class Found(NamedTuple):
     line: int
     column: int
     name: str  # what it is called in the code (a variable, a resource), or ""
+    #: the source the code's `HumanLoopRequestSource` names next to the conditions, if any
+    request_source: Source | None = None
+
+
+def source_of_request(value: Any) -> Source | None:
+    """`AWS/Textract/AnalyzeDocument/Forms/V1` -> textract; Rekognition likewise."""
+    if isinstance(value, str):
+        if value.startswith("AWS/Textract/"):
+            return "textract"
+        if value.startswith("AWS/Rekognition/"):
+            return "rekognition"
+    return None
 
 
 class Scan(NamedTuple):
@@ -87,7 +99,7 @@ def read_code(
                 found.document,
                 found.where,
                 text=text,
-                source=source,
+                source=source or found.request_source,
                 filename=filename,
                 require_source=require_source,
             )

@@ -21,7 +21,8 @@ from typing import Any
 
 from ..diagnostics import CompileError, Diagnostic, Span
 from ..jsonpos import SpanTable, span_of
-from . import Found, Scan
+from ..model import Source
+from . import Found, Scan, source_of_request
 from ._common import error, json_in_string, note
 
 KEYWORD = "HumanLoopActivationConditions"
@@ -112,6 +113,11 @@ class _Reader:
         self.found: list[Found] = []
         self.diagnostics: list[Diagnostic] = []
         self.used: set[int] = set()  # ids of literal nodes already read
+        self.parents: dict[int, ast.AST] = {}
+        for parent in ast.walk(tree):
+            for child in ast.iter_child_nodes(parent):
+                self.parents[id(child)] = parent
+        self.request_source: Source | None = None  # of the value being read
         self.assignments: dict[str, list[ast.AST]] = {}
         for node in ast.walk(tree):
             targets: list[ast.AST] = []
@@ -141,7 +147,9 @@ class _Reader:
     def run(self) -> Scan:
         named = sorted(self.named_values(), key=lambda n: (n.lineno, n.col_offset))  # type: ignore[attr-defined]
         for value in named:
+            self.request_source = self.request_source_near(value)
             self.read_named(value, value)
+        self.request_source = None
         for node in ast.walk(self.tree):
             if id(node) in self.used:
                 continue
@@ -155,6 +163,31 @@ class _Reader:
                 self.read_string(node, self.name_of(node))
         self.found.sort(key=lambda f: (f.line, f.column))
         return Scan(self.found, self.diagnostics)
+
+    def request_source_near(self, node: ast.AST) -> Source | None:
+        """The `HumanLoopRequestSource` given with these conditions: in the same call
+        (`create_flow_definition(...)`) or the same request dict, if a literal."""
+        current: ast.AST | None = node
+        while current is not None:
+            pairs: list[tuple[str | None, ast.AST]] = []
+            if isinstance(current, ast.Call):
+                pairs = [(kw.arg, kw.value) for kw in current.keywords]
+            elif isinstance(current, ast.Dict):
+                pairs = [
+                    (k.value if isinstance(k, ast.Constant) else None, v)
+                    for k, v in zip(current.keys, current.values, strict=True)
+                ]
+            for name, value in pairs:
+                if name == "HumanLoopRequestSource" and isinstance(value, ast.Dict):
+                    for k, v in zip(value.keys, value.values, strict=True):
+                        if (
+                            isinstance(k, ast.Constant)
+                            and k.value == "AwsManagedHumanLoopRequestSource"
+                            and isinstance(v, ast.Constant)
+                        ):
+                            return source_of_request(v.value)
+            current = self.parents.get(id(current))
+        return None
 
     def name_of(self, node: ast.AST) -> str:
         for name, values in self.assignments.items():
@@ -236,7 +269,16 @@ class _Reader:
             self.not_static(exc.node, "part of it is not a literal")
             return
         span = self.src.span(node)
-        self.found.append(Found(document, SpanTable(values, keys), span.line, span.column, name))
+        self.found.append(
+            Found(
+                document,
+                SpanTable(values, keys),
+                span.line,
+                span.column,
+                name,
+                self.request_source,
+            )
+        )
 
     def value(
         self,
@@ -284,7 +326,9 @@ class _Reader:
             self.diagnostics.extend(exc.diagnostics)
             return
         span = self.src.span(node)
-        self.found.append(Found(document, locator, span.line, span.column, name))
+        self.found.append(
+            Found(document, locator, span.line, span.column, name, self.request_source)
+        )
 
     def string_offsets(self, value: str, start: int, end: int) -> list[int]:
         """Where each character of a string literal's value is in the file: exact for a

@@ -12,10 +12,12 @@ from typing import Any
 
 from ..diagnostics import CompileError, Diagnostic, Span
 from ..jsonpos import SpanTable, span_of
-from . import Found, Scan
+from ..model import Source
+from . import Found, Scan, source_of_request
 from ._common import json_in_string, note
 
 ATTRIBUTE = "human_loop_activation_conditions"
+REQUEST_SOURCE = "aws_managed_human_loop_request_source"
 
 _HCL_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
@@ -73,6 +75,7 @@ class _Reader:
         self.filename = filename
         self.found: list[Found] = []
         self.diagnostics: list[Diagnostic] = []
+        self.request_source: Source | None = None  # of the resource being read
 
     def span(self, node: Any) -> Span:
         start, end = _bounds(node)
@@ -118,7 +121,14 @@ class _Reader:
                 return
             span = self.span(arg)
             self.found.append(
-                Found(document, SpanTable(values, keys), span.line, span.column, resource)
+                Found(
+                    document,
+                    SpanTable(values, keys),
+                    span.line,
+                    span.column,
+                    resource,
+                    self.request_source,
+                )
             )
         elif kind == "function_call":
             self.not_static(value, f"the result of {_name(value.children[0])}()")
@@ -189,7 +199,9 @@ class _Reader:
             self.diagnostics.extend(exc.diagnostics)
             return
         span = self.span(node)
-        self.found.append(Found(document, locator, span.line, span.column, resource))
+        self.found.append(
+            Found(document, locator, span.line, span.column, resource, self.request_source)
+        )
 
     def value(
         self,
@@ -247,8 +259,29 @@ class _Reader:
         raise _NotStatic(node)
 
 
-def _resource_name(labels: list[str]) -> str:
-    return ".".join(label.strip('"') for label in labels)
+def _label(node: Any) -> str | None:
+    """A block's type or label: an identifier, or a quoted string without interpolation."""
+    from lark import Tree
+
+    if node.data == "identifier":
+        return _name(node)
+    if node.data == "string":
+        parts = [c for c in node.children if isinstance(c, Tree) and c.data == "string_part"]
+        if all(not isinstance(p.children[0], Tree) for p in parts if p.children):
+            return "".join(str(p.children[0]) for p in parts if p.children)
+    return None
+
+
+def _request_source(block: Any) -> Source | None:
+    """The resource's `aws_managed_human_loop_request_source`, when it is a literal."""
+    from lark import Tree
+
+    for node in block.iter_subtrees():
+        if node.data == "attribute" and _name(node.children[0]) == REQUEST_SOURCE:
+            value = _unwrap(node.children[-1])
+            if isinstance(value, Tree) and value.data == "string":
+                return source_of_request(_label(value))
+    return None
 
 
 def scan_terraform(text: str, filename: str) -> Scan:
@@ -281,16 +314,12 @@ def scan_terraform(text: str, filename: str) -> Scan:
     def walk(node: Any, resource: str) -> None:
         if not isinstance(node, Tree):
             return
-        if node.data == "block":
-            labels = [
-                str(c.children[0])
-                for c in node.children
-                if isinstance(c, Tree) and c.data in ("identifier", "string")
-                for c in [c if c.data == "identifier" else c.children[1]]
-                if isinstance(c, Tree) and c.children
-            ]
-            if len(labels) >= 3 and not resource:
-                resource = _resource_name(labels[1:3])
+        if node.data == "block" and not resource:
+            labels = [_label(c) for c in node.children if isinstance(c, Tree)]
+            named = [label for label in labels if label is not None]
+            # resource "TYPE" "NAME" { ... } is named TYPE.NAME, like Terraform does
+            resource = ".".join(named[1:3] if len(named) >= 3 else named)
+            reader.request_source = _request_source(node)
         if node.data == "attribute" and _name(node.children[0]) == ATTRIBUTE:
             reader.attribute(node, resource)
             return

@@ -388,3 +388,37 @@ def test_request_source_next_to_the_conditions_gives_the_source() -> None:
         "main.tf",
     )
     assert read.conditions is not None and not read.conditions.source_known
+
+
+def test_eval_and_build_read_the_one_value_in_a_code_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "notebook.py"
+    rekognition = "Rekognition/DetectModerationLabels/Image"
+    path.write_text(notebook(real("a2inb-rekognition.json"), rekognition), "utf-8")
+    loaded = a2icond.load(path)
+    assert loaded.to_dict() == real("a2inb-rekognition.json")
+    assert [w.code for w in loaded.warnings] == ["A2I102", "A2I102"]
+    response = DATA / "responses" / "awscli-detect-moderation-labels.json"
+    code, out, err = run(capsys, "eval", str(path), str(response))
+    assert code == 0, err
+    assert out.startswith(f"{response}: no human loop")
+    two = tmp_path / "two.py"
+    two.write_text(
+        f"A = {json.dumps(real('a2inb-textract-first.json'))}\nB = A\n"
+        f"C = {json.dumps(real('smdg-tx-and-sampling-2020.json'))}\n"
+    )
+    with pytest.raises(a2icond.CompileError) as info:
+        a2icond.load(two)
+    assert [d.message for d in info.value.errors] == [
+        "2 activation-conditions values here (lines 1, 3); a2icond needs one"
+    ]
+    none = tmp_path / "none.py"
+    none.write_text(
+        "conditions = build()\nc.create_flow_definition(HumanLoopActivationConditions=conditions)\n"
+    )
+    with pytest.raises(a2icond.CompileError) as info:
+        a2icond.load(none)
+    error, note = info.value.diagnostics  # the note points where the value is built
+    assert (error.severity, note.severity, note.line, note.column) == ("error", "note", 1, 14)
+    assert error.message == "no activation conditions that can be read without running the code"

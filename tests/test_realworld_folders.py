@@ -54,6 +54,8 @@ def tree(tmp_path: Path) -> Path:
     shutil.copy(DATA / "conditions" / "smdg-rek-example2-orequal-2020.json", root / "conditions")
     (root / "package.json").write_text(json.dumps({"name": "x", "version": "1.0.0"}))
     (root / "conditions" / "index.json").write_text(json.dumps({"items": ["Conditions"]}))
+    elb_rule = {"Conditions": [{"Field": "path-pattern", "Values": ["/img/*"]}], "Priority": 1}
+    (root / "conditions" / "elb-rule.json").write_text(json.dumps(elb_rule))
     (root / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     (root / ".hidden" / "bad.cond").write_text("nonsense\n")
     (root / "node_modules" / "x" / "bad.cond").write_text("nonsense\n")
@@ -98,7 +100,8 @@ def test_check_folder_recursively(capsys: pytest.CaptureFixture[str], tree: Path
     ) in out
     assert f"{tree / 'review.py'}:" in out and "warning[A2I102]" in out
     assert f"{tree / 'infra' / 'main.tf'}:4:42: note: " in out
-    for skipped in ("package.json", "index.json", "pyproject.toml", ".hidden", "node_modules"):
+    skipped_files = ("package.json", "index.json", "elb-rule.json", "pyproject.toml")
+    for skipped in (*skipped_files, ".hidden", "node_modules"):
         assert skipped not in out
     assert str(tree / "app.py") not in out
     assert err == ""

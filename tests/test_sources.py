@@ -169,10 +169,12 @@ def test_a_note_does_not_fail_check_even_strict(
 
 def test_conditions_found_by_shape_and_unrelated_dicts_ignored() -> None:
     doc = real("smdg-tx-and-sampling-2020.json")
-    text = "SETTINGS = {'Conditions': 'not a list'}\nOTHER = {'a': 1}\n"
+    text = "SETTINGS = {'Conditions': 'not a list'}\nOTHER = {'a': 1}\nEMPTY = {'Conditions': []}\n"
+    text += "RULE = {'Conditions': [{'Field': 'path-pattern', 'Values': ['/img/*']}]}\n"
+    text += 'TEXT = \'{"Conditions": [{"Field": "host-header"}]}\'\n'
     text += f"REVIEW = {json.dumps(doc)}\n"
     (found,) = scan(text, "shape.py").found
-    assert found.document == doc and found.name == "REVIEW" and found.line == 3
+    assert found.document == doc and found.name == "REVIEW" and found.line == 6
 
 
 def test_python_syntax_error_is_located() -> None:

@@ -170,7 +170,10 @@ def _json_holds_conditions(text: str) -> bool:
         return True  # a broken conditions file is reported, not skipped
     if not isinstance(document, dict):
         return False
-    keys = {"Conditions", "HumanLoopActivationConfig", "humanTaskActivationConditionResults"}
+    members = document.get("Conditions")
+    if isinstance(members, list):  # not, say, an ELB rule's {"Conditions": [{"Field": ...}]}
+        return any(isinstance(m, dict) and {"ConditionType", "And", "Or"} & set(m) for m in members)
+    keys = {"HumanLoopActivationConfig", "humanTaskActivationConditionResults"}
     keys |= {"HumanLoopActivationOutput", "HumanLoopActivationConditionsEvaluationResults"}
     return bool(keys & set(document))
 

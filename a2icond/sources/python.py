@@ -83,7 +83,7 @@ def _looks_like_conditions(node: ast.AST) -> bool:
             and key.value == "Conditions"
             and isinstance(value, ast.List | ast.Tuple)
         ):
-            return any(_looks_like_member(m) for m in value.elts) or not value.elts
+            return any(_looks_like_member(m) for m in value.elts)
     return False
 
 
@@ -101,7 +101,10 @@ def _string_looks_like_conditions(value: str) -> bool:
         document = json.loads(value)
     except (json.JSONDecodeError, RecursionError):
         return '"ConditionType"' in value
-    return isinstance(document, dict) and isinstance(document.get("Conditions"), list)
+    members = document.get("Conditions") if isinstance(document, dict) else None
+    return isinstance(members, list) and any(
+        isinstance(m, dict) and {"ConditionType", "And", "Or"} & set(m) for m in members
+    )
 
 
 class _Reader:

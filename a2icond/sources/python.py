@@ -177,7 +177,12 @@ class _Reader:
                 pairs = [(kw.arg, kw.value) for kw in current.keywords]
             elif isinstance(current, ast.Dict):
                 pairs = [
-                    (k.value if isinstance(k, ast.Constant) else None, v)
+                    (
+                        k.value
+                        if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                        else None,
+                        v,
+                    )
                     for k, v in zip(current.keys, current.values, strict=True)
                 ]
             for name, value in pairs:

@@ -424,3 +424,18 @@ def test_eval_and_build_read_the_one_value_in_a_code_file(
     error, note = info.value.diagnostics  # the note points where the value is built
     assert (error.severity, note.severity, note.line, note.column) == ("error", "note", 1, 14)
     assert error.message == "no activation conditions that can be read without running the code"
+
+
+@pytest.mark.parametrize("prefix", ["", "r"])
+def test_json_string_with_escapes_in_python_is_located_exactly(prefix: str) -> None:
+    inner = json.dumps(real("smdg-rek-example2-orequal-2020.json"))  # one line, "quoted"
+    quote = "'" if prefix else '"'
+    # in a plain string: an escaped space first (\u0020), then every quote escaped (\")
+    body = inner if prefix else "\\u0020" + inner.replace('"', '\\"')
+    text = f"flow(HumanLoopActivationConditions={prefix}{quote}{body}{quote})\n"
+    (read,), _ = read_code(text, "e.py")
+    (d,) = read.diagnostics
+    key = '"ConfidenceGreaterThanOrEqual"'
+    expected = key if prefix else key.replace('"', '\\"')
+    assert at(text, d.line, d.column).startswith(expected)
+    assert d.end_column - d.column == len(expected)

@@ -339,20 +339,72 @@ class _Reader:
         )
 
     def string_offsets(self, value: str, start: int, end: int) -> list[int]:
-        """Where each character of a string literal's value is in the file: exact for a
-        literal without escapes (triple-quoted ones too), else the literal's start."""
+        """Where each character of a string literal's value is in the file (plus one past the
+        end): exact for one literal, escapes included; the literal's start for anything else
+        (implicitly concatenated literals)."""
         segment = self.text[start:end]
         prefix = 0
         while prefix < len(segment) and segment[prefix] in "rRuU":
             prefix += 1
+        raw = "r" in segment[:prefix].lower()
         for quote in ('"""', "'''", '"', "'"):
             if segment.startswith(quote, prefix) and segment.endswith(quote):
-                body = segment[prefix + len(quote) : len(segment) - len(quote)]
-                if body == value:
-                    first = start + prefix + len(quote)
-                    return [first + i for i in range(len(value) + 1)]
+                first = prefix + len(quote)
+                body = segment[first : len(segment) - len(quote)]
+                decoded = _decode_python(body, start + first, raw)
+                if decoded is not None and decoded[0] == value:
+                    return decoded[1]
                 break
         return [start] * (len(value) + 1)
+
+
+_SIMPLE_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+}
+
+
+def _decode_python(body: str, base: int, raw: bool) -> tuple[str, list[int]] | None:
+    """A string literal's body decoded with Python's escapes, and each character's offset;
+    None for an escape this does not follow (the caller then points at the literal)."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch != "\\" or raw or i + 1 >= len(body):
+            chars.append(ch)
+            offsets.append(base + i)
+            i += 1
+            continue
+        esc = body[i + 1]
+        if esc == "\n":  # a line continuation: no character
+            i += 2
+            continue
+        offsets.append(base + i)
+        if esc in _SIMPLE_ESCAPES:
+            chars.append(_SIMPLE_ESCAPES[esc])
+            i += 2
+        elif esc in "xuU":
+            width = {"x": 2, "u": 4, "U": 8}[esc]
+            digits = body[i + 2 : i + 2 + width]
+            try:
+                chars.append(chr(int(digits, 16)))
+            except ValueError:
+                return None
+            i += 2 + width
+        else:
+            return None  # octal, \N{...}: rare in JSON; point at the literal instead
+    offsets.append(base + len(body))
+    return "".join(chars), offsets
 
 
 def scan_python(text: str, filename: str) -> Scan:

@@ -105,7 +105,7 @@ def load_text(
             tuple(warnings),
             source_known=found.conditions.source_known,
         )
-    if Path(filename).suffix.lower() in (".py", ".tf"):
+    if Path(filename).suffix.lower() in (".py", ".ipynb", ".tf"):
         return _load_code(text, filename, source, require_source)
     try:
         return compile(text, source=source, filename=filename)

@@ -439,3 +439,74 @@ def test_json_string_with_escapes_in_python_is_located_exactly(prefix: str) -> N
     expected = key if prefix else key.replace('"', '\\"')
     assert at(text, d.line, d.column).startswith(expected)
     assert d.end_column - d.column == len(expected)
+
+
+# -- Jupyter notebooks ---------------------------------------------------------------------------
+
+
+def ipynb(*cells: tuple[str, str]) -> str:
+    """A notebook (nbformat 4, as Jupyter writes it: indent 1, sources as lists of lines)."""
+    return json.dumps(
+        {
+            "cells": [
+                {
+                    "cell_type": kind,
+                    "metadata": {},
+                    "source": text.splitlines(keepends=True),
+                    **({"execution_count": None, "outputs": []} if kind == "code" else {}),
+                }
+                for kind, text in cells
+            ],
+            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+            "nbformat": 4,
+            "nbformat_minor": 4,
+        },
+        indent=1,
+    )
+
+
+def test_notebook_cells_are_read_and_located_in_the_ipynb_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = ipynb(
+        ("markdown", "# Amazon A2I and Rekognition\nCreate the flow definition."),
+        ("code", "%pip install boto3\n!aws --version\nimport json"),
+        ("code", "%%bash\necho not python {"),
+        (
+            "code",
+            notebook(real("a2inb-rekognition.json"), "Rekognition/DetectModerationLabels/Image"),
+        ),
+    )
+    path = tmp_path / "A2I and Rekognition.ipynb"
+    path.write_text(text, "utf-8")
+    (found,) = scan(text, str(path)).found
+    assert found.document == real("a2inb-rekognition.json")
+    code, out, err = run(capsys, "check", str(path))
+    assert code == 0, out + err
+    heads = [line for line in out.splitlines() if line.startswith(f"{path}:")]
+    assert len(heads) == 2 and all("warning[A2I102]" in h for h in heads)
+    line, column = (int(n) for n in heads[0][len(str(path)) + 1 :].split(":")[:2])
+    assert at(text, line, column).startswith('\\"Suggestive\\"')
+    code, program, err = run(capsys, "decompile", str(path))
+    assert code == 0, err
+    assert normalized(a2icond.compile(program)) == normalized(
+        from_json_text(json.dumps(real("a2inb-rekognition.json")))
+    )
+
+
+def test_notebook_errors_and_notes_point_into_the_ipynb_file(tmp_path: Path) -> None:
+    text = ipynb(
+        ("code", "x = 1\n"),
+        ("code", notebook(real("smdg-rek-example2-orequal-2020.json"))),
+        ("code", "client.create_flow_definition(HumanLoopActivationConditions=build())"),
+    )
+    reads, notes = read_code(text, "nb.ipynb")
+    (read,) = reads
+    (d,) = [d for d in read.diagnostics if d.severity == "error"]
+    assert at(text, d.line, d.column).startswith('\\"ConfidenceGreaterThanOrEqual\\"')
+    (n,) = notes
+    assert n.severity == "note" and at(text, n.line, n.column).startswith("build()")
+    bad = ipynb(("code", "def f(:\n    pass"))
+    _, problems = read_code(bad, "bad.ipynb")
+    (p,) = problems
+    assert p.message.startswith("not valid Python") and at(bad, p.line, p.column).startswith(":")

@@ -134,6 +134,7 @@ _MARKERS: dict[str, tuple[str, ...]] = {
         "humanTaskActivationConditionResults",
     ),
     ".py": ("HumanLoopActivationConditions", "ConditionType"),
+    ".ipynb": ("HumanLoopActivationConditions", "ConditionType"),
     ".tf": ("human_loop_activation_conditions",),
 }
 
@@ -180,7 +181,7 @@ def _json_holds_conditions(text: str) -> bool:
 
 def expand_files(paths: Iterable[str], suffixes: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """Files named on the command line, folders replaced by the files under them (sorted,
-    recursively, hidden folders skipped) that have one of `suffixes` and, for `.json`, `.py`
+    recursively, hidden folders skipped) that have one of `suffixes` and, for `.json`, `.py`, `.ipynb`
     and `.tf`, look like they hold activation conditions; `.toml` means `*.flow.toml`.
 
     Returns the files and the folders that held none.

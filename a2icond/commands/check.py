@@ -1,6 +1,7 @@
 """`a2icond check PATH...`: check activation conditions wherever they are, for CI and pre-commit.
 
-`.cond` and `.json` files, conditions in `.py` and `.tf` code, flow `.toml` files; folders too.
+`.cond` and `.json` files, conditions in `.py`, `.ipynb` and `.tf` code, flow `.toml` files;
+folders too.
 
 Silent on success (unless -v); every diagnostic of every file otherwise. Large batches are
 spread over processes.
@@ -23,7 +24,7 @@ from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option
 PARALLEL_THRESHOLD = 400
 
 #: What `check` reads in a folder (see `_common.expand_files`): `.toml` means `*.flow.toml`.
-CHECKED_SUFFIXES = (".cond", ".json", ".toml", ".py", ".tf")
+CHECKED_SUFFIXES = (".cond", ".json", ".toml", ".py", ".ipynb", ".tf")
 
 #: Chunks per worker (see `check_all`).
 CHUNKS_PER_JOB = 4
@@ -42,7 +43,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "files",
         nargs="+",
         metavar="PATH",
-        help=".cond, .json, flow .toml, .py or .tf files, or folders (searched recursively)",
+        help=".cond, .json, flow .toml, .py, .ipynb or .tf files, or folders (recursively)",
     )
     add_source_option(p)
     p.add_argument("-v", "--verbose", action="store_true", help="name each file that passes")
@@ -72,7 +73,7 @@ def check_one(path: str, source: str | None) -> tuple[str, str, bool, bool]:
     detail: str
     try:
         text = read_text(path)
-        if suffix in (".py", ".tf"):
+        if suffix in (".py", ".ipynb", ".tf"):
             return _check_code(text, path, source)
         result = load_text(
             text,

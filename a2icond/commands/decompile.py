@@ -34,7 +34,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "file",
         metavar="FILE",
-        help="a .json file, or a .py or .tf file holding conditions; - reads JSON from "
+        help="a .json file, or a .py, .ipynb or .tf file holding conditions; - reads JSON from "
         "standard input",
     )
     add_source_option(p, "documents with only Sampling conditions")
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from ..fileio import read_text
 
     text: str | None = None
-    if Path(args.file).suffix.lower() in (".py", ".tf"):
+    if Path(args.file).suffix.lower() in (".py", ".ipynb", ".tf"):
         return _run_code(args)
     try:
         text = read_text(args.file)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model import Conditions, Source
 
 #: File suffixes read for conditions in code, and the reader of each.
-CODE_SUFFIXES = (".py", ".tf")
+CODE_SUFFIXES = (".py", ".ipynb", ".tf")
 
 
 class Found(NamedTuple):
@@ -58,11 +58,16 @@ def is_code_file(path: str) -> bool:
 
 
 def scan(text: str, filename: str) -> Scan:
-    """The activation conditions in a `.py` or `.tf` file's text."""
-    if Path(filename).suffix.lower() == ".tf":
+    """The activation conditions in a `.py`, `.ipynb` or `.tf` file's text."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".tf":
         from .terraform import scan_terraform
 
         return scan_terraform(text, filename)
+    if suffix == ".ipynb":
+        from .notebook import scan_notebook
+
+        return scan_notebook(text, filename)
     from .python import scan_python
 
     return scan_python(text, filename)

@@ -181,8 +181,8 @@ def _json_holds_conditions(text: str) -> bool:
 
 def expand_files(paths: Iterable[str], suffixes: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """Files named on the command line, folders replaced by the files under them (sorted,
-    recursively, hidden folders skipped) that have one of `suffixes` and, for `.json`, `.py`, `.ipynb`
-    and `.tf`, look like they hold activation conditions; `.toml` means `*.flow.toml`.
+    recursively, hidden folders skipped) that have one of `suffixes` and, for `.json`, `.py`,
+    `.ipynb` and `.tf`, look like they hold activation conditions; `.toml` means `*.flow.toml`.
 
     Returns the files and the folders that held none.
     """

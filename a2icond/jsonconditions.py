@@ -19,10 +19,15 @@ from . import schemas
 from .diagnostics import CompileError, Diagnostic, Span
 from .jsonpos import Locator, format_path, json_string_offsets, locate_offsets, span_of
 from .model import (
+    AND,
+    CONDITION_TYPE,
     CONDITION_TYPES,
+    CONDITIONS,
+    CONDITIONS_PATH,
     KEY_CHECK,
     MAX_JSON_LENGTH,
     MISSING_KEY,
+    OR,
     SAMPLING,
     SOURCES,
     Conditions,
@@ -30,12 +35,6 @@ from .model import (
     dump_json,
     json_length,
     node_from_dict,
-)
-
-CONDITIONS_PATH = (
-    "HumanLoopActivationConfig",
-    "HumanLoopActivationConditionsConfig",
-    "HumanLoopActivationConditions",
 )
 
 
@@ -207,9 +206,9 @@ def infer_source(document: Any) -> tuple[Source | None, set[str]]:
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            if item.get("ConditionType") in known:  # an unknown type is reported by name
-                types.add(item["ConditionType"])
-            stack.extend(v for k, v in item.items() if k in ("Conditions", "And", "Or"))
+            if item.get(CONDITION_TYPE) in known:  # an unknown type is reported by name
+                types.add(item[CONDITION_TYPE])
+            stack.extend(v for k, v in item.items() if k in (CONDITIONS, AND, OR))
         elif isinstance(item, list):
             stack.extend(item)
     implied = {s for s, allowed in CONDITION_TYPES.items() if types - {SAMPLING} <= set(allowed)}
@@ -438,7 +437,7 @@ def validate_document(
         prefix = f"{format_path(path)}: " if path else ""
         return Diagnostic.at(span, f"{prefix}{message}", filename=filename, hint=hint)
 
-    if isinstance(document, dict) and "ConditionType" in document and "Conditions" not in document:
+    if isinstance(document, dict) and CONDITION_TYPE in document and CONDITIONS not in document:
         raise CompileError(
             [
                 at(
@@ -503,7 +502,7 @@ def validate_document(
             diagnostics.append(at(path, message))
         raise CompileError((diagnostics or [at([], "does not match the schema")]) + warnings, text)
 
-    members = tuple(node_from_dict(m) for m in document["Conditions"])
+    members = tuple(node_from_dict(m) for m in document[CONDITIONS])
     size = json_length(dump_json(document))
     if size > MAX_JSON_LENGTH:
         raise CompileError(

@@ -73,10 +73,8 @@ class Diagnostic:
         )
 
     def headline(self) -> str:
-        """`FILE:LINE:COL: error: message` (warnings carry their code: `warning[A2I101]`)."""
-        label = self.severity
-        if self.code and self.severity == "warning":
-            label = f"{self.severity}[{self.code}]"
+        """`FILE:LINE:COL: error[A2I024]: message`; `warning[A2I101]` for a warning."""
+        label = f"{self.severity}[{self.code}]" if self.code else self.severity
         return f"{self.filename}:{self.line}:{self.column}: {label}: {self.message}"
 
     def render(self, text: str | None = None) -> str:

@@ -275,7 +275,7 @@ def parse_with_problems(
         raise CompileError([_unexpected_char(exc, text, filename)], text) from None
     except UnexpectedInput as exc:  # pragma: no cover - other lexer failures
         raise CompileError(
-            [Diagnostic(str(exc).splitlines()[0], filename=filename)], text
+            [Diagnostic(str(exc).splitlines()[0], filename=filename, code="A2I001")], text
         ) from None
     except _TooDeep as exc:
         raise CompileError(
@@ -284,20 +284,25 @@ def parse_with_problems(
                     exc.span,
                     f"conditions nested more than {MAX_NESTING} levels deep",
                     filename=filename,
+                    code="A2I040",
                     hint="A2I allows two levels of And/Or below Conditions",
                 )
             ],
             text,
         ) from None
     except LarkError as exc:  # pragma: no cover - a transformer bug surfaces as this
-        raise CompileError([Diagnostic(f"cannot parse: {exc}", filename=filename)], text) from None
+        raise CompileError(
+            [Diagnostic(f"cannot parse: {exc}", filename=filename, code="A2I090")], text
+        ) from None
     finally:
         comments, problems = _state.comments, _state.problems
         _state.comments, _state.problems, _state.depths = [], [], {}
     program = ast.Program(
         program.source, program.keys, program.body, program.source_span, tuple(comments)
     )
-    return program, [Diagnostic.at(span, message, filename=filename) for span, message in problems]
+    return program, [
+        Diagnostic.at(span, message, filename=filename, code="A2I004") for span, message in problems
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,7 +358,7 @@ def _unexpected_token(exc: Any, text: str, filename: str) -> Diagnostic:
         elif token.type == "NOT":
             hint = "A2I conditions have no negation; `not` can only start a condition"
     message = f"expected {_describe_expected(expected)}, found {found}"
-    return Diagnostic.at(span, message, filename=filename, hint=hint)
+    return Diagnostic.at(span, message, filename=filename, hint=hint, code="A2I001")
 
 
 def _unexpected_char(exc: Any, text: str, filename: str) -> Diagnostic:
@@ -377,7 +382,8 @@ def _unexpected_char(exc: Any, text: str, filename: str) -> Diagnostic:
     else:
         shown = char if char.isprintable() and char else f"\\u{ord(char):04x}" if char else ""
         message = f"unexpected character {shown!r}"
-    return Diagnostic.at(span, message, filename=filename, hint=hint)
+    code = "A2I004" if char == '"' else "A2I003"
+    return Diagnostic.at(span, message, filename=filename, hint=hint, code=code)
 
 
 # ---------------------------------------------------------------------------------------------

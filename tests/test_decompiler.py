@@ -209,7 +209,7 @@ def test_cli_decompile_invalid_json_is_located_not_a_traceback() -> None:
     path = DATA / "textract-example-6.as-published.invalid.json"
     result = run_cli("decompile", str(path))
     assert result.returncode == 1
-    assert f"{path}:36:25: error: not valid JSON" in result.stderr
+    assert f"{path}:36:25: error[A2I012]: not valid JSON" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -79,13 +79,19 @@ def render_problems(problems: Iterable[Problem], texts: Mapping[str, str] | None
                 severity=p.severity,
                 filename=p.filename,
                 hint=p.hint,
+                code=problem_code(p),
             )
             out.append(diagnostic.render(texts.get(p.filename)))
         else:
             where = f"{p.filename}: " if p.filename else ""
-            line = f"{where}{p.severity}: {p.text}"
+            line = f"{where}{p.severity}[{problem_code(p)}]: {p.text}"
             out.append(line + (f"\n  = help: {p.hint}" if p.hint else ""))
     return "\n".join(out)
+
+
+def problem_code(problem: Problem) -> str:
+    """The diagnostic code of a problem: its own, else A2I060 (error) or A2I150 (warning)."""
+    return problem.code or ("A2I060" if problem.severity == "error" else "A2I150")
 
 
 # --- durations --------------------------------------------------------------------------------
@@ -616,6 +622,7 @@ def _problem_from_diagnostic(d: Diagnostic) -> Problem:
         line=d.line,
         column=d.column,
         end_column=d.end_column if d.end_line == d.line else 0,
+        code=d.code,
     )
 
 
@@ -633,7 +640,7 @@ def _toml_problem(exc: tomllib.TOMLDecodeError, filename: str) -> Problem:
         message = message.removesuffix("(at end of document)").strip()
         line, column = 0, 0
     message = message[:1].lower() + message[1:]
-    problem = Problem("", f"invalid TOML: {message}")
+    problem = Problem("", f"invalid TOML: {message}", code="A2I061")
     return problem.located(filename, line, column, column + 1 if column else 0)
 
 

@@ -23,7 +23,7 @@ from lark.lexer import BasicLexer, Token
 from lark.parsers.lalr_analysis import Shift
 from lark.utils import TextSlice
 
-from . import ast
+from . import ast, syntax_hints
 from .diagnostics import CompileError, Diagnostic, Span
 
 #: Deeper nesting than this cannot fit in A2I's 10,240 characters anyway (each level needs
@@ -335,18 +335,12 @@ def _describe_expected(expected: set[str]) -> str:
 KEYWORDS_UPPER = {k.upper() for k in KEYWORDS}
 
 
-def _end_span(text: str) -> Span:
-    line = text.count("\n") + 1
-    column = len(text) - (text.rfind("\n") + 1) + 1
-    return Span(line, column, line, column + 1, len(text), len(text))
-
-
 def _unexpected_token(exc: Any, text: str, filename: str) -> Diagnostic:
     token = exc.token
     expected = set(exc.expected or ())
     hint = ""
     if token.type == "$END":
-        span = _end_span(text)
+        span = syntax_hints.end_span(text)
         found = "the end of the file"
     else:
         span = _tspan(token)
@@ -357,6 +351,10 @@ def _unexpected_token(exc: Any, text: str, filename: str) -> Diagnostic:
             hint = f"{str(token.value)!r} is a keyword; key names cannot be keywords"
         elif token.type == "NOT":
             hint = "A2I conditions have no negation; `not` can only start a condition"
+    better = syntax_hints.unexpected_token(text, token.type, str(token.value), span, expected)
+    if better is not None:
+        span, message, hint, code = better
+        return Diagnostic.at(span, message, filename=filename, hint=hint, code=code)
     message = f"expected {_describe_expected(expected)}, found {found}"
     return Diagnostic.at(span, message, filename=filename, hint=hint, code="A2I001")
 

@@ -123,7 +123,7 @@ def unexpected_token(
         return Hint(
             found,
             "a label cannot be `missing`: A2I has no condition for an absent moderation label",
-            "`missing` is for Textract form keys (key \"Total:\" missing); for a label, compare "
+            '`missing` is for Textract form keys (key "Total:" missing); for a label, compare '
             'its confidence: label "X" confidence > 50',
             "A2I001",
         )

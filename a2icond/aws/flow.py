@@ -64,11 +64,17 @@ class FlowError(Exception):
         return render_problems(self.problems, self.texts)
 
 
-def render_problems(problems: Iterable[Problem], texts: Mapping[str, str] | None = None) -> str:
+def render_problems(
+    problems: Iterable[Problem], texts: Mapping[str, str | None] | None = None
+) -> str:
     """Problems for a terminal: `FILE:LINE:COL: error: Field.Path: ...` plus the source line."""
-    texts = texts or {}
+    texts = dict(texts or {})
     out = []
-    for p in problems:
+    problems = list(problems)
+    files = {name: i for i, name in reversed(list(enumerate(p.filename for p in problems)))}
+    for p in sorted(problems, key=lambda p: _reading_order(p, files)):
+        if p.filename and p.line and p.filename not in texts:
+            texts[p.filename] = _source_text(p.filename)
         if p.filename and p.line:
             diagnostic = Diagnostic(
                 p.text,
@@ -87,6 +93,21 @@ def render_problems(problems: Iterable[Problem], texts: Mapping[str, str] | None
             line = f"{where}{p.severity}[{problem_code(p)}]: {p.text}"
             out.append(line + (f"\n  = help: {p.hint}" if p.hint else ""))
     return "\n".join(out)
+
+
+def _reading_order(problem: Problem, files: Mapping[str, int]) -> tuple[bool, int, int, int]:
+    """Errors, then warnings; each by file (in the order first named), line and column."""
+    return (problem.severity != "error", files[problem.filename], problem.line, problem.column)
+
+
+def _source_text(filename: str) -> str | None:
+    """The text of a file a problem points into (a conditions file), for its source line."""
+    from ..fileio import read_text
+
+    try:
+        return read_text(filename)
+    except CompileError:
+        return None
 
 
 def problem_code(problem: Problem) -> str:

@@ -38,5 +38,10 @@ def test_wheel_contents(tmp_path: Path) -> None:
     assert {n for n in names if n.startswith("a2icond/docs/codes/")} == {
         f"a2icond/docs/codes/{p}" for p in pages
     }
+    licenses = [n for n in names if n.endswith("/licenses/LICENSE")]
+    assert len(licenses) == 1
+    assert zipfile.ZipFile(wheel).read(licenses[0]) == (ROOT / "LICENSE").read_bytes()
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    assert "License-Expression: Apache-2.0" in zipfile.ZipFile(wheel).read(metadata).decode()
     packaged = zipfile.ZipFile(wheel).read("a2icond/grammar/conditions.lark").decode()
     assert packaged == (ROOT / "grammar" / "conditions.lark").read_text(encoding="utf-8")

@@ -153,3 +153,38 @@ def test_explain_all_lists_every_code() -> None:
 def test_headline_carries_the_code() -> None:
     d = Diagnostic("undeclared key 'x'", 2, 3, 2, 4, code="A2I024", filename="f.cond")
     assert d.headline() == "f.cond:2:3: error[A2I024]: undeclared key 'x'"
+
+
+def test_pages_link_only_to_pages_the_wheel_has() -> None:
+    """`a2icond explain` shows a page offline: it must not send the reader to a file an
+    installed a2icond lacks."""
+    for path in PAGES.glob("*.md"):
+        for target in re.findall(r"\]\(([^)]+)\)", path.read_text("utf-8")):
+            assert target.startswith("https://") or (PAGES / target).is_file(), (path, target)
+
+
+def test_hints_do_not_point_at_docs_outside_the_wheel() -> None:
+    """Messages and hints in the package never say `see docs/...`: docs/ is not installed,
+    except the code pages, which `a2icond explain` prints."""
+    for path in PACKAGE.rglob("*.py"):
+        for string in _string_constants(path):
+            assert not re.search(r"see docs/(?!codes/)", string), (path, string)
+
+
+def _string_constants(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]

@@ -62,6 +62,7 @@ def check_one(path: str, source: str | None) -> FileResult:
 
     text: str | None = None
     diagnostics: list[Diagnostic]
+    detail: str
     try:
         text = read_text(path)
         result = load_text(

@@ -286,5 +286,5 @@ def test_the_warnings_self_check_refuses_a_moved_ignore_comment() -> None:
     program = parser.parse(text)
     before = a2icond.compile(text)
     moved = '# a2icond: ignore[A2I101]\nlabel "Weird" confidence > 5\n'
-    with pytest.raises(FormatterError, match="the warnings would change"):
+    with pytest.raises(FormatterError, match="would report warnings the input silences"):
         _verify(program, before.to_json(), moved, None, Counter(d.code for d in before.warnings))

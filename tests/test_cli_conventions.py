@@ -105,3 +105,33 @@ def test_flow_file_errors_come_in_line_order(capsys: Any, tmp_path: Path) -> Non
     lines = [int(line.split(":")[1]) for line in err.splitlines() if line.startswith(str(flow))]
     assert len(lines) >= 2 and lines == sorted(lines)
     assert err.count("bogus") == 2  # once in the headline, once in the source line
+
+
+def test_one_error_per_mistake_for_a_misplaced_or_misspelt_key(capsys: Any, tmp_path: Path) -> None:
+    text = (DATA / "minimal-custom.flow.toml").read_text(encoding="utf-8")
+    workteam = next(line for line in text.splitlines() if line.startswith("workteam_arn"))
+    moved = text.replace(workteam + "\n", "").replace("[task]", workteam + "\n\n[task]")
+    misspelt = text.replace("title =", "titel =")
+    for name, body, expected in (
+        ("moved", moved, "workteam_arn: unknown key; it belongs under [task]"),
+        ("misspelt", misspelt, 'task.titel: unknown key; did you mean "title"?'),
+    ):
+        flow = tmp_path / f"{name}.flow.toml"
+        flow.write_text(body, encoding="utf-8")
+        code, _, err = run("build", str(flow), capsys=capsys)
+        assert code == 1
+        assert expected in err
+        assert "is required" not in err  # the same mistake is not reported twice
+        assert err.rstrip().endswith("a2icond: 1 error")
+
+
+def test_a_misspelt_duplicate_does_not_hide_the_real_fields_problems(
+    capsys: Any, tmp_path: Path
+) -> None:
+    text = (DATA / "minimal-custom.flow.toml").read_text(encoding="utf-8")
+    flow = tmp_path / "f.flow.toml"
+    flow.write_text(text.replace("count = 1", "count = 0\ncuont = 1"), encoding="utf-8")
+    code, _, err = run("build", str(flow), capsys=capsys)
+    assert code == 1
+    assert 'task.cuont: unknown key; did you mean "count"?' in err
+    assert "HumanLoopConfig.TaskCount: must be at least 1 (got 0)" in err

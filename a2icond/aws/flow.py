@@ -213,6 +213,34 @@ ALIASES: dict[str, str] = {
 }
 
 
+def _meant_paths(data: Mapping[str, Any]) -> set[str]:
+    """Request paths of fields given under a wrong name or in the wrong table. Their unknown-key
+    error already says where they belong; "is required" for them would repeat one mistake."""
+    by_key = {f.key: f.path for f in FIELDS}
+    paths: set[str] = set()
+    for table in ("", "task", "output"):
+        section = data.get(table, {}) if table else data
+        if not isinstance(section, Mapping):
+            continue
+        for key in section:
+            if key in FILE_KEYS[table]:
+                continue
+            lowered = key.lower().replace("-", "_")
+            name = ALIASES.get(lowered) or ALIASES.get(lowered.replace("_", "")) or lowered
+            places = [(t, name) for t in (table, "", "task", "output") if name in FILE_KEYS[t]]
+            close = difflib.get_close_matches(lowered, FILE_KEYS[table], n=1, cutoff=0.6)
+            places += [(table, c) for c in close]  # as `_suggest` decides
+            if places:
+                where, found = places[0]
+                given = data.get(where, {}) if where else data
+                if isinstance(given, Mapping) and found in given:
+                    continue  # the field is there too: its own problems still count
+                path = by_key.get((where, found) if where else (found,))
+                if path is not None:
+                    paths.add(path)
+    return paths
+
+
 def _suggest(key: str, table: str) -> str:
     """`; did you mean "title"?`, `; it belongs under [task]`, both, or nothing."""
     known = FILE_KEYS[table]
@@ -384,6 +412,7 @@ class FlowDefinition:
             kwargs.pop("conditions", None)
         flow = cls(**kwargs, base_dir=base_dir, filename=filename, text=text)
         flow._file_problems = problems  # reported with the request's, all at once
+        flow._meant_paths = _meant_paths(data)  # one error per mistake (see `build`)
         return flow
 
     # -- building the request --
@@ -403,6 +432,7 @@ class FlowDefinition:
             converted.add(path)
 
         problems.extend(getattr(self, "_file_problems", ()))
+        converted.update(getattr(self, "_meant_paths", ()))  # reported as unknown keys
         if self.name is not None:
             request["FlowDefinitionName"] = self.name
 

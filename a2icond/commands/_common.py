@@ -9,12 +9,11 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from ..diagnostics import Diagnostic, render_all
+from ..model import SOURCES as SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Conditions
     from ..report import FileResult
-
-SOURCES = ("rekognition", "textract")
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

@@ -72,10 +72,21 @@ class Diagnostic:
             hint=hint,
         )
 
+    @property
+    def located(self) -> bool:
+        """Whether it points at a place; line 0 means the whole file (a missing flow key)."""
+        return self.line > 0
+
+    def where(self) -> str:
+        """`FILE:LINE:COL`, or `FILE` for a diagnostic about the whole file."""
+        if not self.located:
+            return self.filename
+        return f"{self.filename}:{self.line}:{self.column}"
+
     def headline(self) -> str:
         """`FILE:LINE:COL: error[A2I024]: message`; `warning[A2I101]` for a warning."""
         label = f"{self.severity}[{self.code}]" if self.code else self.severity
-        return f"{self.filename}:{self.line}:{self.column}: {label}: {self.message}"
+        return f"{self.where()}: {label}: {self.message}"
 
     def render(self, text: str | None = None, *, color: bool = False) -> str:
         """The headline, then the source line with a caret under the span, then any hint.
@@ -113,7 +124,7 @@ class Diagnostic:
         """`render`'s lines with rustc's colours: the same text once the escapes are removed."""
         plain = self.render(text).split("\n")
         accent = _RED if self.severity == "error" else _YELLOW
-        where = f"{self.filename}:{self.line}:{self.column}:"
+        where = f"{self.where()}:"
         label = f"{self.severity}[{self.code}]" if self.code else self.severity
         message = f"{_BOLD}{self.message}{_RESET}"
         out = [f"{_BOLD}{where}{_RESET} {_BOLD}{accent}{label}{_RESET}: {message}"]

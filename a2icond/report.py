@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePath
 from typing import Any, NamedTuple, TextIO
 
-from .diagnostics import Diagnostic, render_all
+from .diagnostics import Diagnostic
 
 FORMATS = ("text", "json", "json-lines", "github", "sarif")
 
@@ -30,6 +30,15 @@ class FileResult(NamedTuple):
     diagnostics: tuple[Diagnostic, ...]
     text: str | None = None
     detail: str = ""
+    #: `(filename, text)` of other files its diagnostics point into (a flow file's conditions)
+    texts: tuple[tuple[str, str], ...] = ()
+
+    def text_of(self, d: Diagnostic) -> str | None:
+        """The text of the file `d` points into, for its source line."""
+        for name, text in self.texts:
+            if name == d.filename:
+                return text
+        return self.text
 
     @property
     def failed(self) -> bool:
@@ -78,8 +87,7 @@ def _all(results: Iterable[FileResult]) -> list[Diagnostic]:
 
 def render_text(results: Iterable[FileResult], *, color: bool = False) -> str:
     """Every diagnostic, rustc-style, file by file (empty when there are none)."""
-    blocks = [render_all(r.diagnostics, r.text, color=color) for r in results if r.diagnostics]
-    return "\n".join(blocks)
+    return "\n".join(d.render(r.text_of(d), color=color) for r in results for d in r.diagnostics)
 
 
 def as_dict(d: Diagnostic) -> dict[str, Any]:
@@ -93,8 +101,8 @@ def as_dict(d: Diagnostic) -> dict[str, Any]:
         "name": known.name if known else "",
         "severity": d.severity,
         "message": d.message,
-        "start": {"line": d.line, "column": d.column},
-        "end": {"line": d.end_line, "column": d.end_column},
+        "start": {"line": d.line, "column": d.column} if d.located else None,
+        "end": {"line": d.end_line, "column": d.end_column} if d.located else None,
         "help": d.hint or None,
     }
 
@@ -123,14 +131,15 @@ def render_github(results: Iterable[FileResult]) -> str:
     """`::error file=F,line=L,col=C,endLine=..,endColumn=..,title=CODE::message` lines."""
     lines = []
     for d in _all(results):
-        props = [
-            f"file={_escape_property(d.filename)}",
-            f"line={d.line}",
-            f"col={d.column}",
-            f"endLine={d.end_line}",
-            f"endColumn={d.end_column}",
-            f"title={_escape_property(d.code or d.severity)}",
-        ]
+        props = [f"file={_escape_property(d.filename)}"]
+        if d.located:
+            props += [
+                f"line={d.line}",
+                f"col={d.column}",
+                f"endLine={d.end_line}",
+                f"endColumn={d.end_column}",
+            ]
+        props.append(f"title={_escape_property(d.code or d.severity)}")
         message = d.message + (f" (help: {d.hint})" if d.hint else "")
         lines.append(f"::{d.severity} {','.join(props)}::{_escape_data(message)}")
     return "\n".join(lines)
@@ -168,22 +177,18 @@ def sarif(results: Sequence[FileResult]) -> dict[str, Any]:
     out = []
     for d in diagnostics:
         message = d.message + (f"\nhelp: {d.hint}" if d.hint else "")
+        physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(d.filename)}}
+        if d.located:
+            physical["region"] = {
+                "startLine": d.line,
+                "startColumn": max(d.column, 1),
+                "endLine": max(d.end_line, d.line),
+                "endColumn": max(d.end_column, 1),
+            }
         result: dict[str, Any] = {
             "level": d.severity,
             "message": {"text": message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(d.filename)},
-                        "region": {
-                            "startLine": d.line,
-                            "startColumn": d.column,
-                            "endLine": max(d.end_line, d.line),
-                            "endColumn": max(d.end_column, 1),
-                        },
-                    }
-                }
-            ],
+            "locations": [{"physicalLocation": physical}],
         }
         if d.code:
             result = {"ruleId": d.code, "ruleIndex": index[d.code], **result}

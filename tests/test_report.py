@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from a2icond.diagnostics import Diagnostic
-from a2icond.report import FileResult, render_github, sarif, summary
+from a2icond.report import FileResult, as_dict, render_github, render_text, sarif, summary
 
 SARIF_SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text("utf-8")
@@ -214,3 +214,42 @@ def test_unknown_format_is_a_usage_error(files: Path) -> None:
     result = check("good.cond", "--output-format", "xml", cwd=files)
     assert result.returncode == 2
     assert "invalid choice: 'xml'" in result.stderr
+
+
+def test_flow_problems_in_every_format() -> None:
+    """Problems of a flow file (some about the whole file, some in its conditions file) go
+    through the same report: what `check` prints for flow files."""
+    from a2icond.aws.flow import FlowDefinition, FlowError, problem_diagnostics
+
+    text = 'name = "x"\nconditions = "c.cond"\n\n[task]\ncount = 0\n'
+    cond = 'label "Sugestive" confidence > 50\n'
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        flow_path = Path(tmp) / "f.flow.toml"
+        flow_path.write_text(text, encoding="utf-8")
+        (Path(tmp) / "c.cond").write_text(cond, encoding="utf-8")
+        with pytest.raises(FlowError) as caught:
+            FlowDefinition.from_toml(flow_path).to_request()
+    ds = problem_diagnostics(caught.value.problems)
+    result = FileResult(
+        str(flow_path), tuple(ds), text, "flow", ((str(Path(tmp) / "c.cond"), cond),)
+    )
+    whole = [d for d in ds if not d.located]
+    assert whole and all(d.code == "A2I060" for d in whole)
+    text_out = render_text([result])
+    assert f"{flow_path}: error[A2I060]: RoleArn: is required" in text_out
+    assert 'warning[A2I101]: Rekognition returns no moderation label named "Sugestive"' in text_out
+    assert ' 1 | label "Sugestive" confidence > 50' in text_out  # the other file's source line
+    records = [as_dict(d) for d in ds]
+    assert any(r["start"] is None and r["end"] is None for r in records)
+    github = render_github([result])
+    assert f"::error file={_escape(str(flow_path))},title=A2I060::RoleArn: is required" in github
+    log = sarif([result])
+    _validate(log)
+    regions = ["region" in r["locations"][0]["physicalLocation"] for r in log["runs"][0]["results"]]
+    assert True in regions and False in regions
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%25").replace(":", "%3A").replace(",", "%2C")

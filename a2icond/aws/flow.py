@@ -75,24 +75,36 @@ def render_problems(
     for p in sorted(problems, key=lambda p: _reading_order(p, files)):
         if p.filename and p.line and p.filename not in texts:
             texts[p.filename] = _source_text(p.filename)
-        if p.filename and p.line:
-            diagnostic = Diagnostic(
-                p.text,
-                p.line,
-                p.column or 1,
-                p.line,
-                p.end_column or (p.column or 1) + 1,
-                severity=p.severity,
-                filename=p.filename,
-                hint=p.hint,
-                code=problem_code(p),
-            )
-            out.append(diagnostic.render(texts.get(p.filename)))
+        if p.filename:
+            out.append(problem_diagnostic(p).render(texts.get(p.filename)))
         else:
-            where = f"{p.filename}: " if p.filename else ""
-            line = f"{where}{p.severity}[{problem_code(p)}]: {p.text}"
+            line = f"{p.severity}[{problem_code(p)}]: {p.text}"
             out.append(line + (f"\n  = help: {p.hint}" if p.hint else ""))
     return "\n".join(out)
+
+
+def problem_diagnostic(p: Problem) -> Diagnostic:
+    """A problem as a `Diagnostic` (for `check`'s output formats): located in its file, or, when
+    it has no line, about the whole file (line 0)."""
+    column = (p.column or 1) if p.line else 0
+    return Diagnostic(
+        p.text,
+        p.line,
+        column,
+        p.line,
+        (p.end_column or column + 1) if p.line else 0,
+        severity=p.severity,
+        filename=p.filename,
+        hint=p.hint,
+        code=problem_code(p),
+    )
+
+
+def problem_diagnostics(problems: Iterable[Problem]) -> list[Diagnostic]:
+    """`problem_diagnostic` of each, in reading order (errors, then warnings)."""
+    problems = list(problems)
+    files = {name: i for i, name in reversed(list(enumerate(p.filename for p in problems)))}
+    return [problem_diagnostic(p) for p in sorted(problems, key=lambda p: _reading_order(p, files))]
 
 
 def _reading_order(problem: Problem, files: Mapping[str, int]) -> tuple[bool, int, int, int]:

@@ -62,13 +62,13 @@ def print_report(
     """Diagnostics of a run on standard output in `output_format`, then the summary line
     (`Found 3 errors and 1 warning in 2 files`): on standard output after text, on standard
     error after a machine format, so that standard output stays parseable."""
-    from ..report import render, summary, use_color
+    from ..report import render, render_text, summary, use_color
 
     if output_format == "text":
         color = use_color(sys.stdout)
         for result in results:
             if result.diagnostics:
-                print(render_all(result.diagnostics, result.text, color=color))
+                print(render_text([result], color=color))
             elif verbose:
                 print(f"{result.path}: ok ({result.detail})")
         line = summary(results)

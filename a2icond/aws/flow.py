@@ -65,7 +65,10 @@ class FlowError(Exception):
 
 
 def render_problems(
-    problems: Iterable[Problem], texts: Mapping[str, str | None] | None = None
+    problems: Iterable[Problem],
+    texts: Mapping[str, str | None] | None = None,
+    *,
+    color: bool = False,
 ) -> str:
     """Problems for a terminal: `FILE:LINE:COL: error: Field.Path: ...` plus the source line."""
     texts = dict(texts or {})
@@ -76,7 +79,7 @@ def render_problems(
         if p.filename and p.line and p.filename not in texts:
             texts[p.filename] = _source_text(p.filename)
         if p.filename:
-            out.append(problem_diagnostic(p).render(texts.get(p.filename)))
+            out.append(problem_diagnostic(p).render(texts.get(p.filename), color=color))
         else:
             line = f"{p.severity}[{problem_code(p)}]: {p.text}"
             out.append(line + (f"\n  = help: {p.hint}" if p.hint else ""))

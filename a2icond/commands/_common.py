@@ -111,10 +111,11 @@ def load_conditions(path: str, source: str | None) -> Conditions:
 
 def print_flow_error(exc: object) -> None:
     """Every problem, located, then a count."""
-    from ..aws.flow import FlowError, summary_line
+    from ..aws.flow import FlowError, render_problems, summary_line
+    from ..report import use_color
 
     assert isinstance(exc, FlowError)
-    print(exc.render(), file=sys.stderr)
+    print(render_problems(exc.problems, exc.texts, color=use_color(sys.stderr)), file=sys.stderr)
     print(f"a2icond: {summary_line(exc.problems)}", file=sys.stderr)
 
 

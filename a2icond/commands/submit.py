@@ -37,6 +37,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from ..aws.flow import FlowDefinition, FlowError, render_problems
+    from ..report import use_color
 
     try:
         flow = FlowDefinition.from_toml(args.flow)
@@ -46,7 +47,10 @@ def run(args: argparse.Namespace) -> int:
             request = flow.to_request(region=args.region)
             warnings = flow.problems(region=args.region)
             if warnings:
-                print(render_problems(warnings, flow._all_texts()), file=sys.stderr)
+                print(
+                    render_problems(warnings, flow._all_texts(), color=use_color(sys.stderr)),
+                    file=sys.stderr,
+                )
                 if args.strict:
                     return EXIT_PROBLEMS
             sys.stdout.write(dump_json(request, compact=False) + "\n")
@@ -65,7 +69,10 @@ def run(args: argparse.Namespace) -> int:
         region = client.meta.region_name
         request, problems = flow.build(region=region)
         if problems:
-            print(render_problems(problems, flow._all_texts()), file=sys.stderr)
+            print(
+                render_problems(problems, flow._all_texts(), color=use_color(sys.stderr)),
+                file=sys.stderr,
+            )
             if args.strict:
                 return EXIT_PROBLEMS
         result = aws.submit(

@@ -24,7 +24,8 @@ def schema_text(source: Source) -> str:
 
 @cache
 def schema(source: Source) -> dict[str, Any]:
-    return json.loads(schema_text(source))
+    loaded: dict[str, Any] = json.loads(schema_text(source))
+    return loaded
 
 
 @cache
@@ -60,8 +61,9 @@ def explain(document: Any, source: Source) -> list[tuple[list[str | int], str]]:
 def _plain(err: Any) -> str:
     """Turn jsonschema's messages into ones that name A2I's rules."""
     validator = err.validator
+    message = str(err.message)
     if validator == "additionalProperties":
-        return err.message.replace("were unexpected", "are not allowed here").replace(
+        return message.replace("were unexpected", "are not allowed here").replace(
             "was unexpected", "is not allowed here"
         )
     if validator == "const":
@@ -73,4 +75,4 @@ def _plain(err: Any) -> str:
             return f"{err.instance.get(CONDITION_TYPE)!r} has no threshold, or is not allowed here"
         if {"And", "Or"} & set(err.instance):
             return f"And/Or nested too deeply: A2I allows {DEPTH_LIMIT}"
-    return str(err.message)
+    return message

@@ -172,7 +172,7 @@ def render(plan: Plan, result: EvaluationResult) -> str:
 
 
 def _describe_selection(result: EvaluationResult) -> str:
-    items = next(iter(result.selected.values()), [])
+    items: list[Any] = next(iter(result.selected.values()), [])
     if not items:
         return "selected: nothing"
     if result.kind == "rekognition":

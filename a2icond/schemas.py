@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .model import CONDITION_TYPE, DEPTH_LIMIT, Source
+from .model import AND, CONDITION_TYPE, DEPTH_LIMIT, OR, Source
 
 
 @cache
@@ -73,6 +73,6 @@ def _plain(err: Any) -> str:
     if validator in ("oneOf", "anyOf") and isinstance(err.instance, dict):
         if CONDITION_TYPE in err.instance:
             return f"{err.instance.get(CONDITION_TYPE)!r} has no threshold, or is not allowed here"
-        if {"And", "Or"} & set(err.instance):
+        if {AND, OR} & set(err.instance):
             return f"And/Or nested too deeply: A2I allows {DEPTH_LIMIT}"
     return message

@@ -72,7 +72,7 @@ def check_one(path: str, source: str | None) -> FileResult:
             require_source=False,
         )
         diagnostics = list(result.diagnostics)
-        detail: str = result.source
+        detail = result.source
         if Path(path).suffix.lower() == ".json" and source is None:
             from ..jsonconditions import infer_source
 

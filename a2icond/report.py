@@ -33,6 +33,26 @@ class FileResult(NamedTuple):
     #: `(filename, text)` of other files its diagnostics point into (a flow file's conditions)
     texts: tuple[tuple[str, str], ...] = ()
 
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able form (for a result cache: `from_json` gives back an equal FileResult)."""
+        from dataclasses import asdict
+
+        return {
+            "path": self.path,
+            "diagnostics": [asdict(d) for d in self.diagnostics],
+            "text": self.text,
+            "detail": self.detail,
+            "texts": [list(pair) for pair in self.texts],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileResult:
+        diagnostics = tuple(
+            Diagnostic(**{**d, "notes": tuple(d.get("notes", ()))}) for d in data["diagnostics"]
+        )
+        texts = tuple((str(name), str(text)) for name, text in data.get("texts", ()))
+        return cls(data["path"], diagnostics, data.get("text"), data.get("detail", ""), texts)
+
     def text_of(self, d: Diagnostic) -> str | None:
         """The text of the file `d` points into, for its source line."""
         for name, text in self.texts:

@@ -253,3 +253,15 @@ def test_flow_problems_in_every_format() -> None:
 
 def _escape(text: str) -> str:
     return text.replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
+
+
+def test_file_results_survive_a_json_round_trip(files: Path) -> None:
+    """What a result cache needs: the structured result, not the rendered text, so that every
+    output format can be produced from a cached result."""
+    from a2icond.commands.check import check_one
+
+    for name in ALL:
+        result = check_one(str(files / name), None)
+        again = FileResult.from_json(json.loads(json.dumps(result.to_json())))
+        assert again == result
+        assert render_text([again]) == render_text([result])

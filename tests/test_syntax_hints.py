@@ -4,6 +4,8 @@ and the end of the file is shown on a line the file has."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import a2icond
 from a2icond.diagnostics import CompileError
@@ -89,3 +91,27 @@ def test_a_real_key_name_is_not_taken_for_a_typo() -> None:
     """`any`/`and` are not alike enough; a declared key spelt like nothing is not flagged."""
     result = a2icond.compile('key labl = "X"\n\nlabl missing')
     assert result.source == "textract"
+
+
+WORDS = [
+    "label", "lable", "key", "kye", "any", "sample", "sampel", "confidence", "confidance",
+    "word", "missing", "mising", "between", "betwen", "and", "andd", "or", "not", "aka",
+    "source", "rekognition", "textract", '"X"', '"Total:"', "90", "2", "0.5", "%", "(", ")",
+    "<", ">=", "=", ",", "total", "# c", "\n", "\n\n", "  ",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=14))
+def test_syntax_errors_always_point_into_the_file(words: list[str]) -> None:
+    """Whatever the mistake, the error is on a line the file has (or, for an empty file, 1:1),
+    and it never raises anything but CompileError."""
+    text = " ".join(words)
+    try:
+        a2icond.compile(text, source="textract")
+    except CompileError as exc:
+        lines = text.split("\n")
+        for d in exc.diagnostics:
+            assert 1 <= d.line <= max(1, len(text.rstrip().split("\n"))), (text, d)
+            assert 1 <= d.column <= len(lines[d.line - 1]) + 1, (text, d)
+            assert d.code

@@ -38,6 +38,7 @@ def compile(text: str, *, source: Source | None = None, filename: str = "<string
                     f"the file is {len(text)} characters; a2icond reads at most "
                     f"{MAX_SOURCE_CHARS} (conditions must compile to at most {MAX_JSON_LENGTH})",
                     filename=filename,
+                    code="A2I011",
                 )
             ]
         )
@@ -65,6 +66,7 @@ def compile(text: str, *, source: Source | None = None, filename: str = "<string
                     f"{conditions.source} schema ({details}); this is a bug in a2icond, "
                     "please report it with this file",
                     filename=filename,
+                    code="A2I090",
                 )
             ],
             text,
@@ -135,6 +137,7 @@ def _load_code(text: str, filename: str, source: Source | None, require_source: 
                 reads[1].found.column + 1,
                 filename=filename,
                 hint="`a2icond decompile` writes one .cond file each",
+                code="A2I053",
             )
         )
     elif not reads and not any(d.severity == "error" for d in problems):
@@ -142,6 +145,7 @@ def _load_code(text: str, filename: str, source: Source | None, require_source: 
             Diagnostic(
                 "no activation conditions that can be read without running the code",
                 filename=filename,
+                code="A2I053",
             )
         )
     raise CompileError(problems, text)

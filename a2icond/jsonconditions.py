@@ -52,13 +52,14 @@ def parse_json(text: str, filename: str) -> Any:
                     exc.lineno,
                     exc.colno + 1,
                     filename=filename,
+                    code="A2I012",
                 )
             ],
             text,
         ) from None
     except RecursionError:
         raise CompileError(
-            [Diagnostic("JSON nested too deeply to read", filename=filename)], text
+            [Diagnostic("JSON nested too deeply to read", filename=filename, code="A2I012")], text
         ) from None
 
 
@@ -98,13 +99,14 @@ def _string_or_value(
                     span,
                     f"{format_path(path)}: the string is not valid JSON: {exc.msg}",
                     filename=filename,
+                    code="A2I012",
                 )
             ],
             text,
         ) from None
     except RecursionError:
         raise CompileError(
-            [Diagnostic("JSON nested too deeply to read", filename=filename)], text
+            [Diagnostic("JSON nested too deeply to read", filename=filename, code="A2I012")], text
         ) from None
 
 
@@ -158,6 +160,7 @@ def find_conditions(document: Any, text: str, filename: str = "<string>") -> Fou
                         "has no activation conditions (a custom task type, started by "
                         "StartHumanLoop)",
                         filename=filename,
+                        code="A2I053",
                     )
                 ],
                 text,
@@ -343,6 +346,7 @@ def name_problems(
                         + (f"; did you mean '{guess}'?" if guess else ""),
                         filename=filename,
                         hint="a condition has ConditionType and ConditionParameters",
+                        code="A2I052",
                     )
                 )
         if not isinstance(kind, str):
@@ -357,6 +361,7 @@ def name_problems(
                     + (f"; did you mean '{guess}'?" if guess else ""),
                     filename=filename,
                     hint="" if guess else "A2I's condition types are " + ", ".join(all_types),
+                    code="A2I052",
                 )
             )
             continue
@@ -375,6 +380,7 @@ def name_problems(
                     + (f"; did you mean '{guess}'?" if guess else ""),
                     filename=filename,
                     hint="" if guess else f"{kind} takes " + ", ".join(allowed),
+                    code="A2I052",
                 )
             )
         if (
@@ -402,6 +408,7 @@ def name_problems(
                     'MissingImportantFormKey needs a key\'s text: "*" (any key) cannot be missing',
                     filename=filename,
                     hint="name the key, with its aliases",
+                    code="A2I026",
                 )
             )
     if dropped:
@@ -432,10 +439,10 @@ def validate_document(
     if _has_evaluation_results(document):
         document = without_evaluation_results(document)
 
-    def at(path: list[str | int], message: str, hint: str = "") -> Diagnostic:
+    def at(path: list[str | int], message: str, hint: str = "", *, code: str) -> Diagnostic:
         span = where.value(path) if text else Span(1, 1, 1, 1)
         prefix = f"{format_path(path)}: " if path else ""
-        return Diagnostic.at(span, f"{prefix}{message}", filename=filename, hint=hint)
+        return Diagnostic.at(span, f"{prefix}{message}", filename=filename, hint=hint, code=code)
 
     if isinstance(document, dict) and CONDITION_TYPE in document and CONDITIONS not in document:
         raise CompileError(
@@ -445,6 +452,7 @@ def validate_document(
                     "a bare condition: activation conditions are an object with a "
                     '"Conditions" list',
                     hint='wrap it: {"Conditions": [ ...this condition... ]}',
+                    code="A2I050",
                 )
             ],
             text,
@@ -459,6 +467,7 @@ def validate_document(
                     hint='write {"Conditions": [...]}; a2icond also reads them from a '
                     "CreateFlowDefinition request, a describe-flow-definition response, an A2I "
                     "output record and a HumanLoopActivationOutput",
+                    code="A2I053",
                 )
             ],
             text,
@@ -475,12 +484,17 @@ def validate_document(
                 [],
                 "mixes Rekognition and Textract condition types "
                 f"({', '.join(sorted(types - {SAMPLING}))}); a flow definition has one source",
+                code="A2I022",
             )
         )
         raise CompileError(diagnostics, text)
     if source is not None and inferred is not None and inferred != source:
         diagnostics.append(
-            at([], f"the conditions are for {inferred}, but the source given is {source}")
+            at(
+                [],
+                f"the conditions are for {inferred}, but the source given is {source}",
+                code="A2I020",
+            )
         )
         raise CompileError(diagnostics, text)
     if source is None and inferred is None and require_source:
@@ -491,6 +505,7 @@ def validate_document(
                     "only Sampling conditions: the source (rekognition or textract) cannot be "
                     "inferred",
                     hint="give it: --source rekognition|textract, or source= in the API",
+                    code="A2I021",
                 )
             ],
             text,
@@ -499,8 +514,10 @@ def validate_document(
 
     if not schemas.is_valid(document, chosen):
         for path, message in schemas.explain(document, chosen):
-            diagnostics.append(at(path, message))
-        raise CompileError((diagnostics or [at([], "does not match the schema")]) + warnings, text)
+            diagnostics.append(at(path, message, code="A2I051"))
+        raise CompileError(
+            (diagnostics or [at([], "does not match the schema", code="A2I051")]) + warnings, text
+        )
 
     members = tuple(node_from_dict(m) for m in document[CONDITIONS])
     size = json_length(dump_json(document))
@@ -510,6 +527,7 @@ def validate_document(
                 at(
                     [],
                     f"the compact JSON is {size} characters; A2I takes at most {MAX_JSON_LENGTH}",
+                    code="A2I041",
                 ),
                 *warnings,
             ],

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from .diagnostics import Span
@@ -65,7 +64,7 @@ def _step(text: str, pos: int, step: str | int, want_key: bool = False) -> Any:
         pos = _skip_ws(text, pos + 1)
         while pos < len(text) and text[pos] == '"':
             key_start = pos
-            key, pos = scanstring(text, pos + 1)
+            key, pos = _DECODER.raw_decode(text, pos)  # the key's string, and the end
             pos = _skip_ws(text, pos)
             pos = _skip_ws(text, pos + 1)  # the colon
             if key == step:

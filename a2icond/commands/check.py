@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option
+from ..report import FileResult
+from ._common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    add_output_format_option,
+    add_source_option,
+    print_report,
+)
 
 #: Below this many files one process is as fast as workers (measured with
 #: `python bench/check_bench.py --scan`: on 2 CPUs, 2 workers first won clearly at 1,000 files,
@@ -35,9 +42,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "check",
         help="check activation conditions and flow files (files or folders)",
         description="Check .cond files (compiled), .json activation-condition files "
-        "(validated against the strict schema of their source), the conditions in Python and "
-        "Terraform files (read statically), and flow .toml files (the whole request, offline). "
-        "Folders are searched recursively. Prints nothing on success unless -v.",
+        "(validated against the strict schema of their source), the conditions in Python, "
+        "notebook and Terraform files (read statically), and flow .toml files (the whole "
+        "request, offline). Folders are searched recursively. Prints nothing on success "
+        "unless -v.",
     )
     p.add_argument(
         "files",
@@ -55,12 +63,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="N",
         help="processes to use (default: all cores for large batches)",
     )
+    add_output_format_option(p)
     p.set_defaults(func=run)
 
 
-def check_one(path: str, source: str | None) -> tuple[str, str, bool, bool]:
-    """Check one file: `(rendered diagnostics, detail, has_errors, has_warnings)`; the detail
-    names the source when it passes."""
+def check_one(path: str, source: str | None) -> FileResult:
+    """Check one file: its diagnostics (and its text, for the report), or its source."""
     from ..compiler import load_text
     from ..diagnostics import CompileError
     from ..fileio import read_text
@@ -83,29 +91,19 @@ def check_one(path: str, source: str | None) -> tuple[str, str, bool, bool]:
         )
         diagnostics = list(result.diagnostics)
         detail = result.source
-        if suffix == ".json" and source is None:
+        if Path(path).suffix.lower() == ".json" and source is None:
             from ..jsonconditions import infer_source
 
             detail = infer_source(result.to_dict())[0] or "either source"
     except CompileError as exc:
         diagnostics = exc.diagnostics
         detail = ""
-    return _outcome(diagnostics, text, detail)
+    return FileResult(path, tuple(diagnostics), text if diagnostics else None, detail)
 
 
-def _outcome(
-    diagnostics: list[Diagnostic], text: str | None, detail: str
-) -> tuple[str, str, bool, bool]:
-    from ..diagnostics import render_all, sort_key
-
-    diagnostics = sorted(diagnostics, key=sort_key)
-    failed = any(d.severity == "error" for d in diagnostics)
-    warned = any(d.severity == "warning" for d in diagnostics)
-    return render_all(diagnostics, text), detail, failed, warned
-
-
-def _check_code(text: str, path: str, source: str | None) -> tuple[str, str, bool, bool]:
-    """A Python or Terraform file: every activation-conditions value in it (see sources/)."""
+def _check_code(text: str, path: str, source: str | None) -> FileResult:
+    """A Python, notebook or Terraform file: every conditions value in it (see sources/)."""
+    from ..diagnostics import sort_key
     from ..sources import read_code
 
     reads, diagnostics = read_code(text, path, source=source)  # type: ignore[arg-type]
@@ -113,13 +111,14 @@ def _check_code(text: str, path: str, source: str | None) -> tuple[str, str, boo
         diagnostics.extend(read.diagnostics)
     count = len(reads)
     detail = f"{count} conditions value{'s' if count != 1 else ''}"
-    return _outcome(diagnostics, text, detail)
+    found = tuple(sorted(diagnostics, key=sort_key))
+    return FileResult(path, found, text if found else None, detail)
 
 
-def _check_flow(path: str) -> tuple[str, str, bool, bool]:
+def _check_flow(path: str) -> FileResult:
     """A flow file: the whole `CreateFlowDefinition` request it builds, validated offline by
     the flow reader in `aws/` (nothing is sent)."""
-    from ..aws.flow import FlowDefinition, FlowError, render_problems
+    from ..aws.flow import FlowDefinition, FlowError, problem_diagnostics
 
     try:
         flow = FlowDefinition.from_toml(path)
@@ -128,12 +127,17 @@ def _check_flow(path: str) -> tuple[str, str, bool, bool]:
         problems, texts = exc.problems, exc.texts
     else:
         texts = flow._all_texts()
-    failed = any(p.severity == "error" for p in problems)
-    warned = any(p.severity == "warning" for p in problems)
-    return render_problems(problems, texts), "flow definition", failed, warned
+    diagnostics = tuple(problem_diagnostics(problems))
+    return FileResult(
+        path,
+        diagnostics,
+        texts.get(path) if diagnostics else None,
+        "flow definition",
+        tuple((name, text) for name, text in texts.items() if name != path),
+    )
 
 
-def _check_chunk(chunk: list[tuple[str, str | None]]) -> list[tuple[str, str, bool, bool]]:
+def _check_chunk(chunk: list[tuple[str, str | None]]) -> list[FileResult]:
     """One worker's share: a run of files, so that results go back in few, large messages."""
     return [check_one(path, source) for path, source in chunk]
 
@@ -164,7 +168,7 @@ def _primers(items: list[tuple[str, str | None]]) -> list[int]:
     return sorted(firsts.values())
 
 
-def check_all(items: list[tuple[str, str | None]], jobs: int) -> list[tuple[str, str, bool, bool]]:
+def check_all(items: list[tuple[str, str | None]], jobs: int) -> list[FileResult]:
     """Check every file, in order; large batches over `jobs` processes.
 
     One file of each kind is checked here before any worker starts: that imports the compiler
@@ -196,12 +200,9 @@ def run(args: argparse.Namespace) -> int:
     jobs = args.jobs or usable_cpus()
     results = check_all([(f, args.source) for f in files], jobs)
     status = EXIT_OK
-    out = sys.stdout
-    for path, (rendered, detail, failed, warned) in zip(files, results, strict=True):
-        if rendered:
-            print(rendered, file=out)
-        if failed or (args.strict and warned):
+    for result in results:
+        warned = any(d.severity == "warning" for d in result.diagnostics)  # notes never fail
+        if result.failed or (args.strict and warned):
             status = EXIT_PROBLEMS
-        elif args.verbose:
-            print(f"{path}: ok ({detail})", file=out)
+    print_report(results, args.output_format, verbose=args.verbose)
     return status

@@ -12,15 +12,25 @@ from ..jsonpos import Locator, span_of
 def note(text: str, start: int, end: int, message: str, filename: str) -> Diagnostic:
     """A note at a place in the file: what a2icond cannot read there without running it."""
     return Diagnostic.at(
-        span_of(text, start, max(end, start + 1)), message, severity="note", filename=filename
+        span_of(text, start, max(end, start + 1)),
+        message,
+        severity="note",
+        filename=filename,
+        code="A2I130",
     )
 
 
 def error(
-    text: str, start: int, end: int, message: str, filename: str, hint: str = ""
+    text: str,
+    start: int,
+    end: int,
+    message: str,
+    filename: str,
+    hint: str = "",
+    code: str = "A2I054",
 ) -> Diagnostic:
     return Diagnostic.at(
-        span_of(text, start, max(end, start + 1)), message, filename=filename, hint=hint
+        span_of(text, start, max(end, start + 1)), message, filename=filename, hint=hint, code=code
     )
 
 
@@ -35,9 +45,19 @@ def json_in_string(
     except json.JSONDecodeError as exc:
         at = offsets[min(exc.pos, len(offsets) - 1)]
         raise CompileError(
-            [error(host, at, at + 1, f"{what} is not valid JSON: {exc.msg}", filename)], host
+            [
+                error(
+                    host,
+                    at,
+                    at + 1,
+                    f"{what} is not valid JSON: {exc.msg}",
+                    filename,
+                    code="A2I012",
+                )
+            ],
+            host,
         ) from None
     except RecursionError:
         raise CompileError(
-            [Diagnostic("JSON nested too deeply to read", filename=filename)], host
+            [Diagnostic("JSON nested too deeply to read", filename=filename, code="A2I012")], host
         ) from None

@@ -116,14 +116,24 @@ def scan_notebook(text: str, filename: str) -> Scan:
                     exc.lineno,
                     exc.colno + 1,
                     filename=filename,
+                    code="A2I012",
                 )
             ],
         )
     except RecursionError:
-        return Scan([], [Diagnostic("notebook JSON nested too deeply", filename=filename)])
+        return Scan(
+            [], [Diagnostic("notebook JSON nested too deeply", filename=filename, code="A2I012")]
+        )
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
-        return Scan([], [Diagnostic('not a Jupyter notebook: no "cells" list', filename=filename)])
+        return Scan(
+            [],
+            [
+                Diagnostic(
+                    'not a Jupyter notebook: no "cells" list', filename=filename, code="A2I053"
+                )
+            ],
+        )
     found: list[Found] = []
     diagnostics: list[Diagnostic] = []
     for index, cell in enumerate(cells):
@@ -137,7 +147,7 @@ def scan_notebook(text: str, filename: str) -> Scan:
         for item in scan.found:
             where = _Where(item.where, mapped)
             first = mapped.diagnostic(
-                Diagnostic("", item.line, item.column, item.line, item.column + 1)
+                Diagnostic("", item.line, item.column, item.line, item.column + 1, code="")
             )
             found.append(item._replace(where=where, line=first.line, column=first.column))
     return Scan(found, diagnostics)

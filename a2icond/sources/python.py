@@ -426,9 +426,13 @@ def scan_python(text: str, filename: str) -> Scan:
                     filename=filename,
                     hint="a2icond reads conditions from Python files without running them; "
                     "the file must parse",
+                    code="A2I054",
                 )
             ],
         )
     except (ValueError, RecursionError) as exc:
-        return Scan([], [Diagnostic(f"cannot read this Python file: {exc}", filename=filename)])
+        return Scan(
+            [],
+            [Diagnostic(f"cannot read this Python file: {exc}", filename=filename, code="A2I054")],
+        )
     return _Reader(text, filename, tree).run()

@@ -304,11 +304,19 @@ def scan_terraform(text: str, filename: str) -> Scan:
                     line,
                     column + 1,
                     filename=filename,
+                    code="A2I054",
                 )
             ],
         )
     except (LarkError, ValueError, RecursionError) as exc:
-        return Scan([], [Diagnostic(f"cannot read this Terraform file: {exc}", filename=filename)])
+        return Scan(
+            [],
+            [
+                Diagnostic(
+                    f"cannot read this Terraform file: {exc}", filename=filename, code="A2I054"
+                )
+            ],
+        )
     reader = _Reader(text, filename)
 
     def walk(node: Any, resource: str) -> None:

@@ -144,7 +144,7 @@ def test_code_hook_checks_conditions_in_python_and_terraform(
     broken = try_repo(user_repo, env, "a2icond-check-code", "review.py", "plain.py")
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert (
-        "review.py:8:17: error: unknown parameter 'ConfidenceGreaterThanOrEqual' for "
+        "review.py:8:17: error[A2I052]: unknown parameter 'ConfidenceGreaterThanOrEqual' for "
         "ModerationLabelConfidenceCheck; did you mean 'ConfidenceGreaterThanEquals'?"
     ) in broken.stdout
     good = try_repo(user_repo, env, "a2icond-check-code", "main.tf", "plain.py")
@@ -164,7 +164,8 @@ def test_flow_hook_validates_the_whole_request_offline(
     result = try_repo(user_repo, env, "a2icond-check-flow", "payroll.flow.toml", "broken.flow.toml")
     assert result.returncode == 1, result.stdout + result.stderr
     assert (
-        "broken.flow.toml:13:1: error: HumanLoopConfig.TaskCount: must be at least 1 (got 0)"
+        "broken.flow.toml:13:1: error[A2I060]: HumanLoopConfig.TaskCount: must be at least 1 "
+        "(got 0)"
     ) in result.stdout
     assert "payroll.flow.toml:" not in result.stdout.replace("broken.flow.toml", "")
     good = try_repo(user_repo, env, "a2icond-check-flow", "payroll.flow.toml")

@@ -34,22 +34,22 @@ MALE = (
     "condition never matches"
 )
 LE = (
-    "error: unknown parameter 'ConfidenceLessThanOrEqual' for ModerationLabelConfidenceCheck; "
-    "did you mean 'ConfidenceLessThanEquals'?"
+    "error[A2I052]: unknown parameter 'ConfidenceLessThanOrEqual' for "
+    "ModerationLabelConfidenceCheck; did you mean 'ConfidenceLessThanEquals'?"
 )
 GE = (
-    "error: unknown parameter 'ConfidenceGreaterThanOrEqual' for "
+    "error[A2I052]: unknown parameter 'ConfidenceGreaterThanOrEqual' for "
     "ModerationLabelConfidenceCheck; did you mean 'ConfidenceGreaterThanEquals'?"
 )
 NOT_JSON_STRING = (
-    "error: HumanLoopActivationConfig.HumanLoopActivationConditionsConfig."
+    "error[A2I012]: HumanLoopActivationConfig.HumanLoopActivationConditionsConfig."
     "HumanLoopActivationConditions: the string is not valid JSON: "
 )
 CUSTOM = (
-    "1:1: error: a CreateFlowDefinition request without HumanLoopActivationConfig: it has no "
-    "activation conditions (a custom task type, started by StartHumanLoop)"
+    "1:1: error[A2I053]: a CreateFlowDefinition request without HumanLoopActivationConfig: it "
+    "has no activation conditions (a custom task type, started by StartHumanLoop)"
 )
-JSON_IN_TEXT = "1:1: error: unexpected character '{'"
+JSON_IN_TEXT = "1:1: error[A2I003]: unexpected character '{'"
 
 #: Valid files: the exact warnings `check` prints (line:column: message).
 VALID: dict[str, list[str]] = {
@@ -86,26 +86,26 @@ INVALID: dict[str, tuple[list[str], list[str] | None]] = {
     # JSON as published, with its syntax error; `check` reads .txt as the condition language
     "conditions/smdg-tx-or-and-2020.as-published.txt": (
         [JSON_IN_TEXT],
-        ["36:25: error: not valid JSON: Expecting ',' delimiter"],
+        ["36:25: error[A2I012]: not valid JSON: Expecting ',' delimiter"],
     ),
     "conditions/smdg-tx-or-sampling-2020.as-published.txt": (
         [JSON_IN_TEXT],
-        ["24:9: error: not valid JSON: Expecting ',' delimiter"],
+        ["24:9: error[A2I012]: not valid JSON: Expecting ',' delimiter"],
     ),
     "conditions/smdg-tx-star-2020.as-published.txt": (
         [JSON_IN_TEXT],
-        ["7:17: error: not valid JSON: Expecting ',' delimiter"],
+        ["7:17: error[A2I012]: not valid JSON: Expecting ',' delimiter"],
     ),
     "records/smdg-output-record-rekognition.as-published.txt": (
         [JSON_IN_TEXT],
-        ["8:42: error: not valid JSON: Expecting value"],
+        ["8:42: error[A2I012]: not valid JSON: Expecting value"],
     ),
     "records/smdg-output-record-textract.as-published.txt": (
         [JSON_IN_TEXT],
-        ["8:32: error: not valid JSON: Expecting value"],
+        ["8:32: error[A2I012]: not valid JSON: Expecting value"],
     ),
     "records/smdg-output-record-rekognition.selectedAiServiceResponse.json": (
-        ['1:1: error: not activation conditions: there is no "Conditions" list'],
+        ['1:1: error[A2I053]: not activation conditions: there is no "Conditions" list'],
         None,
     ),
     # requests whose conditions are a placeholder of the published code (see the test below)
@@ -135,7 +135,7 @@ INVALID: dict[str, tuple[list[str], list[str] | None]] = {
         None,
     ),
     "flows/idp-workshop-textract-flow.request.json": (
-        ['1:1: error: not activation conditions: there is no "Conditions" list'],
+        ['1:1: error[A2I053]: not activation conditions: there is no "Conditions" list'],
         None,
     ),
     **{
@@ -227,7 +227,7 @@ def test_json_in_a_text_file_is_named_with_where_its_json_breaks(
     path = DATA / "conditions" / f"{name}.as-published.txt"
     broken_at = INVALID[f"conditions/{name}.as-published.txt"][1]
     assert broken_at is not None
-    where = broken_at[0].split(": error: not valid JSON: ")
+    where = broken_at[0].split(": error[A2I012]: not valid JSON: ")
     code, out, _ = run(capsys, "check", str(path))
     assert code == 1
     assert (

@@ -161,7 +161,7 @@ def test_json_given_as_a_program_says_so(
         capsys, "eval", str(program), str(RESPONSES / "awscli-detect-moderation-labels.json")
     )
     assert code == 1
-    assert f"{program}:1:1: error: unexpected character '{{'" in err
+    assert f"{program}:1:1: error[A2I003]: unexpected character '{{'" in err
     assert (
         "  = help: this file holds JSON, not the condition language: name it *.json to check it "
         "as activation conditions, or `a2icond decompile` it to a .cond program"

@@ -164,7 +164,8 @@ def test_a_note_does_not_fail_check_even_strict(
     path.write_text("c.create_flow_definition(HumanLoopActivationConditions=make())\n", "utf-8")
     code, out, _ = run(capsys, "check", "--strict", str(path))
     assert code == 0
-    assert f"{path}:1:56: note: HumanLoopActivationConditions (make()) is built at run time" in out
+    note = "1:56: note[A2I130]: HumanLoopActivationConditions (make()) is built at run time"
+    assert f"{path}:{note}" in out
 
 
 def test_conditions_found_by_shape_and_unrelated_dicts_ignored() -> None:

@@ -254,16 +254,30 @@ def create(
             raise
 
 
+Report = Callable[[str, float], None]
+
+
+def _no_report(status: str, elapsed: float) -> None:
+    pass
+
+
 def wait_active(
-    client: Any, name: str, timing: Timing, sleep: Callable[[float], None]
+    client: Any,
+    name: str,
+    timing: Timing,
+    sleep: Callable[[float], None],
+    report: Report = _no_report,
 ) -> dict[str, Any]:
-    """Poll until `Active`; `Failed` raises with AWS's `FailureReason`."""
-    deadline = time.monotonic() + timing.timeout
+    """Poll until `Active`; `Failed` raises with AWS's `FailureReason`. `report(status,
+    elapsed seconds)` is called after every describe."""
+    start = time.monotonic()
+    deadline = start + timing.timeout
     while True:
         deployed = describe(client, name)
         if deployed is None:
             raise SubmitError(f"flow definition {name} disappeared while waiting for it")
         status = deployed.get("FlowDefinitionStatus", "")
+        report(str(status), time.monotonic() - start)
         if status == "Active":
             return deployed
         if status == "Failed":
@@ -279,10 +293,22 @@ def wait_active(
         sleep(timing.poll_interval)
 
 
-def wait_gone(client: Any, name: str, timing: Timing, sleep: Callable[[float], None]) -> None:
+def wait_gone(
+    client: Any,
+    name: str,
+    timing: Timing,
+    sleep: Callable[[float], None],
+    report: Report = _no_report,
+) -> None:
     """Poll until `DescribeFlowDefinition` says the name is free."""
-    deadline = time.monotonic() + timing.timeout
-    while describe(client, name) is not None:
+    start = time.monotonic()
+    deadline = start + timing.timeout
+    while True:
+        deployed = describe(client, name)
+        report(str(deployed.get("FlowDefinitionStatus", "")) if deployed else "gone",
+               time.monotonic() - start)  # fmt: skip
+        if deployed is None:
+            return
         if time.monotonic() + timing.poll_interval > deadline:
             raise SubmitError(
                 f"timed out after {timing.timeout:g}s waiting for flow definition {name} "
@@ -315,6 +341,24 @@ def delete(
     return True
 
 
+def create_or_raise(
+    client: Any, request: Mapping[str, Any], timing: Timing, sleep: Callable[[float], None]
+) -> tuple[str, int]:
+    """`create`, every refusal as a `SubmitError` (a name taken meanwhile says so)."""
+    from botocore.exceptions import ClientError
+
+    name = str(request["FlowDefinitionName"])
+    try:
+        return create(client, request, timing, sleep)
+    except ClientError as exc:
+        if error_code(exc) in ("ResourceInUse", "ResourceInUseException"):
+            raise SubmitError(
+                f"creating {name}: a flow definition of this name was created meanwhile",
+                hint="run a2icond plan again to see what is deployed now",
+            ) from exc
+        raise SubmitError(error_message(exc, f"creating {name}")) from exc
+
+
 def submit(
     client: Any,
     request: Mapping[str, Any],
@@ -324,71 +368,29 @@ def submit(
     timing: Timing | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> SubmitResult:
-    """Create the flow definition in `request` (already validated), see the module docstring."""
-    from botocore.exceptions import ClientError
+    """Plan and apply one validated request (`a2icond.aws.plan`): `created`, `unchanged`,
+    `equivalent`, `tags updated`, or with `replace=True` `replaced`; a needed replacement
+    without `replace` raises `SubmitError` with the differences, nothing deleted."""
+    from . import plan as planning
 
-    timing = timing or Timing()
-    name = str(request["FlowDefinitionName"])
-    action = "created"
-    try:
-        arn, retries = create(client, request, timing, sleep)
-    except ClientError as exc:
-        if error_code(exc) not in ("ResourceInUse", "ResourceInUseException"):
-            raise SubmitError(error_message(exc, f"creating {name}")) from exc
-        outcome = _existing(client, request, name, replace, wait, timing, sleep)
-        if isinstance(outcome, SubmitResult):
-            return outcome
-        action = outcome
-        try:
-            arn, retries = create(client, request, timing, sleep)
-        except ClientError as again:
-            raise SubmitError(error_message(again, f"creating {name}")) from again
-    if not wait:
-        return SubmitResult("submitted" if action == "created" else action, arn, "Initializing",
-                            name, retries)  # fmt: skip
-    deployed = wait_active(client, name, timing, sleep)
-    return SubmitResult(action, arn, str(deployed["FlowDefinitionStatus"]), name, retries)
-
-
-def _existing(
-    client: Any,
-    request: Mapping[str, Any],
-    name: str,
-    replace: bool,
-    wait: bool,
-    timing: Timing,
-    sleep: Callable[[float], None],
-) -> SubmitResult | str:
-    """The name is taken: `unchanged`, or clear the way ("created"/"replaced"), or raise."""
-    deployed = describe(client, name)
-    if deployed is None:  # deleted in between
-        return "created"
-    status = str(deployed.get("FlowDefinitionStatus", ""))
-    if status == "Deleting":
-        wait_gone(client, name, timing, sleep)
-        return "created"
-    differences = compare(request, deployed)
-    arn = str(deployed.get("FlowDefinitionArn", ""))
-    if not differences and status != "Failed":
-        if wait and status != "Active":
-            status = str(wait_active(client, name, timing, sleep)["FlowDefinitionStatus"])
-        return SubmitResult("unchanged", arn, status, name)
-    if not replace:
-        if differences:
-            raise SubmitError(
-                f"a different flow definition named {name} already exists ({arn}); "
-                f"{len(differences)} field(s) differ",
-                differences=differences,
-                hint="there is no update API: rerun with --replace to delete it and create "
-                "this one (replace=True in Python)",
-            )
-        reason = deployed.get("FailureReason") or "no reason given"
-        raise SubmitError(
-            f"flow definition {name} already exists with status Failed: {reason}",
-            hint="rerun with --replace to delete it and create it again",
+    plan = planning.plan_flow(client, request)
+    if plan.action == planning.REPLACE and not replace:
+        differences = list(plan.differences)
+        if plan.conditions_diff:
+            differences.append(Problem("HumanLoopActivationConditions", "differ"))
+        why = (
+            f"{len(differences)} field(s) differ"
+            if differences
+            else f"its status is Failed: {plan.failure_reason or 'no reason given'}"
         )
-    delete(client, name, wait=True, timing=timing, sleep=sleep)
-    return "replaced"
+        raise SubmitError(
+            f"a different flow definition named {plan.name} already exists ({plan.arn}); {why}",
+            differences=differences,
+            hint="there is no update API: rerun with --replace to delete it and create "
+            "this one (replace=True in Python)",
+        )
+    applied = planning.apply(client, plan, confirmed=replace, wait=wait, timing=timing, sleep=sleep)
+    return SubmitResult(applied.action, applied.arn, applied.status, plan.name, applied.iam_retries)
 
 
 # --- comparing desired and deployed ------------------------------------------------------------
@@ -399,16 +401,46 @@ _COMPARED = ("HumanLoopRequestSource", "HumanLoopConfig", "OutputConfig", "RoleA
 def compare(request: Mapping[str, Any], deployed: Mapping[str, Any]) -> list[Problem]:
     """Field-by-field differences between the desired request and a describe response.
 
-    Conditions are compared as JSON values (key order and spacing do not count); prices as
-    amounts; an absent time limit as AWS's default. An absent task lifetime is not compared (AWS
-    fills in its own), nor are tags (DescribeFlowDefinition does not return them).
+    Conditions are compared by meaning (`a2icond.equivalence`): equivalent conditions are no
+    difference; different ones are listed path by path. Prices are compared as amounts, an
+    absent time limit as AWS's default. An absent task lifetime is not compared (AWS fills in
+    its own), nor are tags (DescribeFlowDefinition does not return them; see `plan`).
     """
     desired = _normalized(request)
     current = _normalized(deployed)
     differences: list[Problem] = []
-    for key in (*_COMPARED, "HumanLoopActivationConfig"):
+    for key in _COMPARED:
         _diff(current.get(key), desired.get(key), key, differences)
+    if conditions_verdict(request, deployed) == "different":
+        key = "HumanLoopActivationConfig"
+        before = len(differences)
+        _diff(current.get(key), desired.get(key), key, differences)
+        if len(differences) == before:  # different as written, not only as values
+            differences.append(Problem("HumanLoopActivationConditions", "the conditions differ"))
     return differences
+
+
+def conditions_text(document: Mapping[str, Any]) -> str | None:
+    """The `HumanLoopActivationConditions` string of a request or describe response."""
+    try:
+        text = document["HumanLoopActivationConfig"]["HumanLoopActivationConditionsConfig"][
+            "HumanLoopActivationConditions"
+        ]
+    except (KeyError, TypeError):
+        return None
+    return text if isinstance(text, str) else json.dumps(text)
+
+
+def conditions_verdict(request: Mapping[str, Any], deployed: Mapping[str, Any]) -> str:
+    """`identical`, `equivalent`, `different`, or `absent` (neither has conditions)."""
+    from ..equivalence import compare as compare_conditions
+
+    desired, current = conditions_text(request), conditions_text(deployed)
+    if desired is None and current is None:
+        return "absent"
+    if desired is None or current is None:
+        return "different"
+    return compare_conditions(current, desired)
 
 
 def _normalized(document: Mapping[str, Any]) -> dict[str, Any]:

@@ -93,7 +93,7 @@ class StandIn:
     port: int = 0
     received: list[Received] = field(default_factory=list)
     flows: dict[str, _Flow] = field(default_factory=dict)
-    _scripts: dict[str, deque[Reply | Callable[[dict[str, Any]], Reply]]] = field(
+    _scripts: dict[str, deque[Reply | Callable[[dict[str, Any]], Reply | None]]] = field(
         default_factory=dict
     )
     _server: ThreadingHTTPServer | None = None
@@ -135,8 +135,13 @@ class StandIn:
 
     # -- scripting and inspection --
 
-    def script(self, operation: str, *replies: Reply | Callable[[dict[str, Any]], Reply]) -> None:
-        """Queue replies for `operation`; each is used once, before the in-memory behaviour."""
+    def script(
+        self, operation: str, *replies: Reply | Callable[[dict[str, Any]], Reply | None]
+    ) -> None:
+        """Queue replies for `operation`; each is used once, before the in-memory behaviour.
+
+        A callable gets the request body; returning None lets the in-memory behaviour answer.
+        """
         self._scripts.setdefault(operation, deque()).extend(replies)
 
     def bodies(self, operation: str) -> list[dict[str, Any]]:
@@ -178,8 +183,10 @@ class StandIn:
         with self._lock:
             queue = self._scripts.get(operation)
             if queue:
-                reply = queue.popleft()
-                return reply(body) if callable(reply) else reply
+                scripted = queue.popleft()
+                reply = scripted(body) if callable(scripted) else scripted
+                if reply is not None:
+                    return reply
             method = getattr(self, f"_op_{operation}", None)
             if method is None:
                 return Reply.error("UnknownOperationException", f"unknown operation {operation}")

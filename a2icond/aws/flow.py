@@ -442,17 +442,17 @@ def flow_from_dict(
     def here(problem: Problem, key: tuple[str, ...]) -> Problem:
         return _locate(problem, key, locations, filename)
 
-    for key, value in data.items():
+    for key, given in data.items():
         if key not in FILE_KEYS[""]:
-            problems.append(here(Problem(key, "unknown key" + _suggest(key, ""), value), (key,)))
+            problems.append(here(Problem(key, "unknown key" + _suggest(key, ""), given), (key,)))
     for table in ("task", "output"):
         section = data.get(table, {})
         if not isinstance(section, Mapping):
             problems.append(here(Problem(table, "must be a table", section), (table,)))
             continue
-        for key, value in section.items():
+        for key, item in section.items():
             if key not in FILE_KEYS[table]:
-                problem = Problem(f"{table}.{key}", "unknown key" + _suggest(key, table), value)
+                problem = Problem(f"{table}.{key}", "unknown key" + _suggest(key, table), item)
                 problems.append(here(problem, (table, key)))
     tags = data.get("tags")
     if tags is not None and not isinstance(tags, Mapping):
@@ -647,7 +647,7 @@ class _Builder:
         if isinstance(value, str):
             lowered = value.strip().lower()
             if lowered in SOURCES:
-                return lowered  # type: ignore[return-value]
+                return lowered
             for name, full in REQUEST_SOURCE.items():
                 if value == full:
                     return name
@@ -697,16 +697,17 @@ class _Builder:
         for key, value in simple:
             if value is not None:
                 config[key] = value
-        for key, value in (
+        durations: tuple[tuple[str, int | str | timedelta | None], ...] = (
             ("TaskAvailabilityLifetimeInSeconds", flow.task_availability_lifetime),
             ("TaskTimeLimitInSeconds", flow.task_time_limit),
-        ):
-            if value is None:
+        )
+        for key, duration in durations:
+            if duration is None:
                 continue
             try:
-                config[key] = parse_duration(value)
+                config[key] = parse_duration(duration)
             except ValueError as exc:
-                self.bad(f"HumanLoopConfig.{key}", str(exc), value)
+                self.bad(f"HumanLoopConfig.{key}", str(exc), duration)
         if flow.task_keywords is not None:
             keywords = flow.task_keywords
             config["TaskKeywords"] = (
@@ -824,11 +825,13 @@ def _with_source_fallback(load: Any, source: Source | None) -> Conditions:
     """Load without a source first, so a mismatch with the flow's source is reported by the
     caller naming both; retry with the flow's source when the conditions cannot say it."""
     try:
-        return load(None)
+        first: Conditions = load(None)
+        return first
     except CompileError:
         if source is None:
             raise
-    return load(source)
+    again: Conditions = load(source)
+    return again
 
 
 def summary_line(problems: Sequence[Problem]) -> str:

@@ -1,11 +1,13 @@
-"""Talking to SageMaker: create a flow definition, wait for it, compare, replace, delete.
+"""Talking to SageMaker: clients, errors, describe, create, wait, delete, and comparing a
+desired request with a deployed definition.
 
-There is no update API for flow definitions, so `submit` is create-or-compare: when the name is
-taken (`ResourceInUse`) the deployed definition is described and compared with the desired one
-(conditions as JSON values); equal means `unchanged`, different means a field-by-field report,
-or with `replace=True` delete, wait until gone, create again. A role that IAM has not finished
-propagating is retried, bounded, as the Terraform provider does. Every failure becomes a
-`SubmitError` with one clean line (never a traceback, never a credential).
+There is no update API for flow definitions (only tags change in place). `submit` plans and
+applies (`a2icond.aws.plan`): `unchanged` or `equivalent` (conditions compared by meaning,
+`a2icond.equivalence`), tags updated, or with `replace=True` delete, wait until gone, create
+again. Throttling is retried by botocore's standard retry mode (bounded attempts with backoff);
+a role that IAM has not finished propagating is retried, bounded, as the Terraform provider
+does. Every failure becomes a `SubmitError` with one clean line saying what to do (never a
+traceback, never a credential).
 
 boto3 and botocore are imported inside the functions: importing this module is cheap.
 """
@@ -161,14 +163,28 @@ def error_message(exc: BaseException, doing: str = "") -> str:
             "IncompleteSignature",
         ):
             return f"AWS rejected the credentials ({code}): check the profile or access keys"
+        action = f"sagemaker:{exc.operation_name}" if exc.operation_name else "this action"
         if code in ("AccessDenied", "AccessDeniedException"):
-            return f"{prefix}access denied: {text}"
+            return (
+                f"{prefix}access denied: {text}; allow {action} in the caller's IAM policy "
+                "(and iam:PassRole on the role for a create)"
+            )
         if code == "ResourceLimitExceeded":
-            return f"{prefix}an AWS limit was reached: {text}"
+            return (
+                f"{prefix}an AWS limit was reached: {text}; delete unused flow definitions "
+                "(a2icond list) or ask AWS for a higher quota"
+            )
         if code in ("ThrottlingException", "Throttling", "TooManyRequestsException"):
-            return f"{prefix}AWS is throttling requests (still, after retries): {text}"
+            return (
+                f"{prefix}AWS is throttling requests (still, after retries): {text}; wait a "
+                "minute and retry, or submit fewer flows at once"
+            )
         if code == "ValidationException":
             return f"{prefix}AWS rejected the request: {text}"
+        if code in ("ResourceNotFound", "ResourceNotFoundException"):
+            return f"{prefix}not found: {text}; check the name and the region"
+        if code in ("InternalFailure", "ServiceUnavailable", "InternalServerError"):
+            return f"{prefix}AWS had an internal error ({code}): {text}; retry later"
         return f"{prefix}{code}: {text}"
     if isinstance(exc, bx.ParamValidationError):
         return f"{prefix}botocore rejected the request: {exc}"
@@ -449,7 +465,7 @@ def _normalized(document: Mapping[str, Any]) -> dict[str, Any]:
         for k in (*_COMPARED, "HumanLoopActivationConfig")
         if document.get(k) is not None
     }
-    activation = result.get("HumanLoopActivationConfig")
+    activation: Any = result.get("HumanLoopActivationConfig")
     try:
         text = activation["HumanLoopActivationConditionsConfig"]["HumanLoopActivationConditions"]
         inner = activation["HumanLoopActivationConditionsConfig"]

@@ -229,7 +229,7 @@ def _interrupted(progress: Any, rescue: Path) -> None:
         print_submit_error(error)
     else:
         print(
-            "a2icond: a definition being created keeps being created by SageMaker; run "
-            "a2icond plan to see where things stand",
+            "a2icond: no definition is left deleted; a create already sent goes on in "
+            "SageMaker: run a2icond plan to see where things stand",
             file=sys.stderr,
         )

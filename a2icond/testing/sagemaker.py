@@ -131,7 +131,7 @@ class StandIn:
     def url(self) -> str:
         assert self._server is not None, "not started"
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     # -- scripting and inspection --
 
@@ -184,9 +184,9 @@ class StandIn:
             queue = self._scripts.get(operation)
             if queue:
                 scripted = queue.popleft()
-                reply = scripted(body) if callable(scripted) else scripted
-                if reply is not None:
-                    return reply
+                answer = scripted(body) if callable(scripted) else scripted
+                if answer is not None:
+                    return answer
             method = getattr(self, f"_op_{operation}", None)
             if method is None:
                 return Reply.error("UnknownOperationException", f"unknown operation {operation}")

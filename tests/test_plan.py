@@ -303,3 +303,23 @@ def test_describe_cond_prints_a_program(standin: StandIn, capsys: Any) -> None:
     from a2icond.equivalence import equivalent
 
     assert equivalent(a2icond.compile(out), document)
+
+
+def test_describes_run_concurrently(tmp_path: Path, standin: StandIn, capsys: Any) -> None:
+    """Three describes wait at one barrier: they pass only if all three are in flight at once."""
+    import threading
+
+    barrier = threading.Barrier(3, timeout=10)
+
+    def together(body: dict[str, Any]) -> Reply | None:
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            return Reply.error("ValidationException", "the describes did not overlap")
+        return None  # the stand-in answers: not found
+
+    standin.script(DESCRIBE, together, together, together)
+    paths = [str(flow_file(tmp_path, name)) for name in ("one", "two", "three")]
+    code, out, err = run("plan", *paths, "--endpoint-url", standin.url, capsys=capsys)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == "Plan: 3 to create"

@@ -182,11 +182,12 @@ class StandIn:
     def handle(self, operation: str, body: dict[str, Any]) -> Reply:
         with self._lock:
             queue = self._scripts.get(operation)
-            if queue:
-                scripted = queue.popleft()
-                answer = scripted(body) if callable(scripted) else scripted
-                if answer is not None:
-                    return answer
+            scripted = queue.popleft() if queue else None
+        if scripted is not None:  # a callable runs outside the lock: requests may overlap
+            answer = scripted(body) if callable(scripted) else scripted
+            if answer is not None:
+                return answer
+        with self._lock:
             method = getattr(self, f"_op_{operation}", None)
             if method is None:
                 return Reply.error("UnknownOperationException", f"unknown operation {operation}")

@@ -526,3 +526,59 @@ def test_no_region(standin: StandIn, capsys: Any, monkeypatch: Any) -> None:
     assert (code, out) == (1, "")
     assert err.startswith("a2icond: error: no AWS region: use --region")
     assert standin.received == []
+
+
+# --- the confirmation on a terminal (a real pseudo-terminal, the CLI in a subprocess) ----------
+
+
+def submit_on_a_terminal(standin: StandIn, answer: str) -> tuple[int, str, str]:
+    """Run `submit --replace` with standard input and error on a pty; answer the prompt."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "a2icond", "submit", str(FULL), "--replace",
+         "--endpoint-url", standin.url, *FAST],
+        stdin=slave, stderr=slave, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 30
+    try:
+        while b"Type yes to continue: " not in seen and time.monotonic() < deadline:
+            seen += os.read(master, 4096)
+        os.write(master, answer.encode() + b"\n")
+        out, _ = process.communicate(timeout=30)
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return process.returncode, out, seen.decode().replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("answer", ["yes", "no"])
+def test_replace_asks_on_a_terminal(standin: StandIn, answer: str) -> None:
+    standin.put(deployed_variant(TaskCount=1))
+    code, out, err = submit_on_a_terminal(standin, answer)
+    assert "Replacing deletes payroll-review and creates it again" in err
+    if answer == "yes":
+        assert (code, out) == (0, f"replaced {ARN} (Active)\n")
+        assert standin.operations().count(DELETE) == 1
+        assert standin.flows["payroll-review"].request["HumanLoopConfig"]["TaskCount"] == 2
+    else:
+        assert (code, out) == (1, "")
+        assert "a2icond: not confirmed; nothing was deleted" in err
+        assert DELETE not in standin.operations()

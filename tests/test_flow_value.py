@@ -99,3 +99,32 @@ def test_version_suffix_ignores_name_tags_and_how_conditions_are_written() -> No
     assert version_suffix(changed) != suffix
     versioned = dataclasses.replace(read_flow(FULL), versioned=True).to_request()
     assert versioned["FlowDefinitionName"] == f"payroll-review-{suffix}"
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"price_usd": "1e400"},
+            "HumanLoopConfig.PublicWorkforceTaskPrice: must be a price in "
+            'US dollars such as "0.036" (far too large) (got "1e400")',
+        ),
+        (
+            {"conditions": "a\0b.json"},
+            "HumanLoopActivationConfig.HumanLoopActivationConditions"
+            'Config.HumanLoopActivationConditions: must not contain a NUL character (got "a\\u0000b'
+            '.json")',
+        ),
+    ],
+)
+def test_hostile_values_are_problems_not_crashes(changes: dict[str, Any], expected: str) -> None:
+    flow = dataclasses.replace(read_flow(FULL), **changes)
+    assert expected in errors(flow)
+
+
+def test_deeply_nested_toml_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.flow.toml"
+    path.write_text('name = "x"\nk = ' + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(FlowError) as caught:
+        read_flow(path)
+    assert "invalid TOML: nested too deeply" in caught.value.render()

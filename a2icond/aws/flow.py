@@ -670,6 +670,10 @@ class _Builder:
         if base is not None and not isinstance(base, str | os.PathLike):
             self.bad(CONDITIONS_PATH, "base_dir must be a folder path", base)
             return None
+        if not isinstance(flow.conditions, Conditions) and "\0" in str(flow.conditions):
+            self.bad(CONDITIONS_PATH, "must not contain a NUL character", str(flow.conditions))
+            self.converted.add("HumanLoopRequestSource")
+            return None
         try:
             conditions = load_conditions(flow.conditions, source=source, base_dir=base)
         except CompileError as exc:

@@ -323,3 +323,14 @@ def test_describes_run_concurrently(tmp_path: Path, standin: StandIn, capsys: An
     code, out, err = run("plan", *paths, "--endpoint-url", standin.url, capsys=capsys)
     assert (code, err) == (0, "")
     assert out.splitlines()[-1] == "Plan: 3 to create"
+
+
+def test_tags_are_read_from_every_page(tmp_path: Path, capsys: Any) -> None:
+    tags = {f"k{i}": f"v{i}" for i in range(5)}
+    path = flow_file(tmp_path, "tagged", **tags)
+    with StandIn(page_size=2) as standin:
+        standin.put(request_of(path))
+        code, out, _ = run("plan", str(path), "--endpoint-url", standin.url, capsys=capsys)
+        assert code == 0
+        assert out.splitlines()[0] == f"tagged: unchanged {ARN}tagged (Active)"
+        assert standin.operations() == [DESCRIBE, LIST_TAGS, LIST_TAGS, LIST_TAGS]

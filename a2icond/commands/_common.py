@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..diagnostics import Diagnostic, render_all
 
@@ -19,6 +19,8 @@ SOURCES = ("rekognition", "textract")
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_CHANGES = 4  # plan --detailed-exitcode: changes pending
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
 def add_source_option(
@@ -176,11 +178,7 @@ def build_flows(paths: Iterable[str], region: str | None) -> list[tuple[str, Bui
     return None if failed else built
 
 
-EXIT_CHANGES = 4  # plan --detailed-exitcode: changes pending
-EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
-
-
-def aws_client(args: argparse.Namespace) -> object:
+def aws_client(args: argparse.Namespace) -> Any:
     """A SageMaker client from --region/--profile/--endpoint-url (raises `SubmitError`)."""
     from ..aws import submit as aws
 

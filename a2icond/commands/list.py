@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from ._common import EXIT_OK, EXIT_PROBLEMS, add_aws_arguments, aws_client, print_submit_error
 
@@ -29,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from ..aws import submit as aws
 
     try:
-        client: Any = aws_client(args)
+        client = aws_client(args)
         rows = []
         with aws.aws_errors("listing flow definitions"):
             paginator = client.get_paginator("list_flow_definitions")

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         return usage_error(str(exc))
     try:
         client = aws_client(args)
-        region = client.meta.region_name  # type: ignore[attr-defined]
+        region = client.meta.region_name
     except SubmitError as exc:
         print_submit_error(exc)
         return EXIT_PROBLEMS

@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         return _dry_run(paths, args.region)
     try:
         client = aws_client(args)
-        region = client.meta.region_name  # type: ignore[attr-defined]
+        region = client.meta.region_name
     except SubmitError as exc:
         print_submit_error(exc)
         return EXIT_PROBLEMS

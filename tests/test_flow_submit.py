@@ -359,9 +359,15 @@ def test_role_not_yet_assumable_is_retried(standin: StandIn, capsys: Any) -> Non
         Reply.error("ValidationException", ROLE_NOT_READY),
         Reply.error("ValidationException", ROLE_NOT_READY),
     )
-    code, out, _ = submit(standin, capsys)
+    code, out, err = submit(standin, capsys)
     assert (code, out) == (0, f"created {ARN} (Active)\n")
     assert standin.operations() == [DESCRIBE, CREATE, CREATE, CREATE, DESCRIBE]
+    progress = [line.split(" (")[0] for line in err.splitlines()[1:]]
+    assert progress == [
+        "  payroll-review: creating: role not assumable yet, retry 1",
+        "  payroll-review: creating: role not assumable yet, retry 2",
+        "  payroll-review: creating: Active",
+    ]
     assert standin.bodies(CREATE) == [expected_request()] * 3
 
 

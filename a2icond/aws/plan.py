@@ -381,7 +381,7 @@ def apply(
     elif plan.waits_for_delete:
         aws.wait_gone(client, name, timing, sleep, report("waiting for the old one to go"))
     try:
-        arn, retries = aws.create_or_raise(client, request, timing, sleep)
+        arn, retries = aws.create_or_raise(client, request, timing, sleep, report("creating"))
     except SubmitError as exc:
         if progress.deleted_not_created is not None:
             raise deleted_but_not_created(exc.message, request, rescue_dir) from exc

@@ -244,12 +244,19 @@ def _raw() -> Iterator[None]:
 
 
 def create(
-    client: Any, request: Mapping[str, Any], timing: Timing, sleep: Callable[[float], None]
+    client: Any,
+    request: Mapping[str, Any],
+    timing: Timing,
+    sleep: Callable[[float], None],
+    report: Callable[[str, float], None] | None = None,
 ) -> tuple[str, int]:
-    """Create; retry while AWS says the role cannot be assumed yet. Returns (ARN, retries)."""
+    """Create; retry while AWS says the role cannot be assumed yet. Returns (ARN, retries).
+
+    `report(status, elapsed)` hears of each retry (`role not assumable yet, retry 2`)."""
     from botocore.exceptions import ClientError
 
-    deadline = time.monotonic() + timing.iam_retry_timeout
+    start = time.monotonic()
+    deadline = start + timing.iam_retry_timeout
     delay = timing.poll_interval
     retries = 0
     while True:
@@ -264,6 +271,8 @@ def create(
             )
             if role_not_ready and time.monotonic() + delay <= deadline:
                 retries += 1
+                if report is not None:
+                    report(f"role not assumable yet, retry {retries}", time.monotonic() - start)
                 sleep(delay)
                 delay = min(delay * 2, timing.iam_retry_max_delay)
                 continue
@@ -358,14 +367,18 @@ def delete(
 
 
 def create_or_raise(
-    client: Any, request: Mapping[str, Any], timing: Timing, sleep: Callable[[float], None]
+    client: Any,
+    request: Mapping[str, Any],
+    timing: Timing,
+    sleep: Callable[[float], None],
+    report: Callable[[str, float], None] | None = None,
 ) -> tuple[str, int]:
     """`create`, every refusal as a `SubmitError` (a name taken meanwhile says so)."""
     from botocore.exceptions import ClientError
 
     name = str(request["FlowDefinitionName"])
     try:
-        return create(client, request, timing, sleep)
+        return create(client, request, timing, sleep, report)
     except ClientError as exc:
         if error_code(exc) in ("ResourceInUse", "ResourceInUseException"):
             raise SubmitError(

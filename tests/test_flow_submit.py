@@ -588,3 +588,15 @@ def test_replace_asks_on_a_terminal(standin: StandIn, answer: str) -> None:
         assert (code, out) == (1, "")
         assert "a2icond: not confirmed; nothing was deleted" in err
         assert DELETE not in standin.operations()
+
+
+def test_unreachable_endpoint_is_one_line(capsys: Any) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    code, out, err = run("plan", str(FULL), "--endpoint-url", url, capsys=capsys)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"a2icond: error: describing payroll-review: cannot connect to {url}")
+    assert "--endpoint-url" in err and err.count("\n") == 1

@@ -142,9 +142,15 @@ def error_message(exc: BaseException, doing: str = "") -> str:
     ):
         return "the AWS SSO session has expired or is missing: run `aws sso login` and retry"
     if isinstance(exc, bx.EndpointConnectionError):
-        return f"{prefix}cannot connect to {exc.kwargs.get('endpoint_url', 'the endpoint')}"
+        return (
+            f"{prefix}cannot connect to {exc.kwargs.get('endpoint_url', 'the endpoint')}: "
+            "check the network, --region and --endpoint-url (or AWS_ENDPOINT_URL_SAGEMAKER)"
+        )
     if isinstance(exc, bx.ConnectTimeoutError | bx.ReadTimeoutError):
-        return f"{prefix}timed out talking to {exc.kwargs.get('endpoint_url', 'AWS')}"
+        return (
+            f"{prefix}timed out talking to {exc.kwargs.get('endpoint_url', 'AWS')}: "
+            "check the network and retry"
+        )
     if isinstance(exc, bx.ClientError):
         code = error_code(exc)
         text = str(exc.response.get("Error", {}).get("Message", "")) or code
@@ -219,7 +225,7 @@ def describe(client: Any, name: str) -> dict[str, Any] | None:
     from botocore.exceptions import ClientError
 
     try:
-        with _raw():
+        with _raw(f"describing {name}"):
             response = client.describe_flow_definition(FlowDefinitionName=name)
     except ClientError as exc:
         if error_code(exc) in ("ResourceNotFound", "ResourceNotFoundException"):
@@ -233,14 +239,14 @@ def describe(client: Any, name: str) -> dict[str, Any] | None:
 
 
 @contextmanager
-def _raw() -> Iterator[None]:
+def _raw(doing: str = "") -> Iterator[None]:
     """Let ClientError through (the caller inspects it); other botocore errors become lines."""
     from botocore.exceptions import BotoCoreError
 
     try:
         yield
     except BotoCoreError as exc:
-        raise SubmitError(error_message(exc)) from exc
+        raise SubmitError(error_message(exc, doing)) from exc
 
 
 def create(
@@ -261,7 +267,7 @@ def create(
     retries = 0
     while True:
         try:
-            with _raw():
+            with _raw(f"creating {request.get('FlowDefinitionName')}"):
                 response = client.create_flow_definition(**request)
             return str(response["FlowDefinitionArn"]), retries
         except ClientError as exc:
@@ -355,7 +361,7 @@ def delete(
 
     timing = timing or Timing()
     try:
-        with _raw():
+        with _raw(f"deleting {name}"):
             client.delete_flow_definition(FlowDefinitionName=name)
     except ClientError as exc:
         if error_code(exc) in ("ResourceNotFound", "ResourceNotFoundException"):

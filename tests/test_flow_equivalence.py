@@ -208,3 +208,11 @@ def test_decompiled_programs_are_equivalent(generated: tuple[str, dict[str, Any]
     source, document = generated
     again = a2icond.compile(a2icond.decompile(document, source=source), source=source)  # type: ignore[arg-type]
     assert equivalent(again, document)
+
+
+def test_identical_across_text_and_values() -> None:
+    document = {"Conditions": [label("Violence", "GreaterThan", 90.5)]}
+    assert compare(document, json.dumps(document, indent=2)) == "identical"
+    assert compare(json.dumps(document), document) == "identical"
+    assert compare(a2icond.compile('source rekognition\nlabel "Violence" confidence > 90.5\n'),
+                   json.dumps(document)) == "identical"  # fmt: skip

@@ -9,12 +9,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..diagnostics import Diagnostic, render_all
+from ..model import SOURCES as SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..aws.flow import Built
     from ..model import Conditions
-
-SOURCES = ("rekognition", "textract")
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

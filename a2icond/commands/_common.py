@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..diagnostics import Diagnostic, render_all
@@ -14,6 +14,7 @@ from ..model import SOURCES as SOURCES
 if TYPE_CHECKING:  # pragma: no cover
     from ..aws.flow import Built
     from ..model import Conditions
+    from ..report import FileResult
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -37,9 +38,54 @@ def add_source_option(
 def print_diagnostics(
     diagnostics: Iterable[Diagnostic], text: str | None = None, stream: TextIO | None = None
 ) -> None:
+    from ..report import use_color
+
     diagnostics = list(diagnostics)
+    stream = stream or sys.stderr
     if diagnostics:
-        print(render_all(diagnostics, text), file=stream or sys.stderr)
+        print(render_all(diagnostics, text, color=use_color(stream)), file=stream)
+
+
+def add_output_format_option(parser: argparse.ArgumentParser) -> None:
+    """`--output-format text|json|json-lines|github|sarif`: ruff's names (docs/diagnostics.md)."""
+    from ..report import FORMATS
+
+    parser.add_argument(
+        "--output-format",
+        choices=FORMATS,
+        default="text",
+        help="how to print diagnostics: text for people (default), json (an array), json-lines, "
+        "github (workflow commands that annotate a pull request), sarif (code scanning)",
+    )
+
+
+def print_report(
+    results: Sequence[FileResult], output_format: str, *, verbose: bool = False
+) -> None:
+    """Diagnostics of a run on standard output in `output_format`, then the summary line
+    (`Found 3 errors and 1 warning in 2 files`): on standard output after text, on standard
+    error after a machine format, so that standard output stays parseable."""
+    from ..report import render, render_text, summary, use_color
+
+    if output_format == "text":
+        color = use_color(sys.stdout)
+        for result in results:
+            if result.diagnostics:
+                print(render_text([result], color=color))
+            elif verbose:
+                print(f"{result.path}: ok ({result.detail})")
+        line = summary(results)
+        if line:
+            print(line)
+        sys.stdout.flush()
+        return
+    rendered = render(results, output_format)
+    if rendered or output_format in ("json", "sarif"):
+        sys.stdout.write(rendered + "\n")
+        sys.stdout.flush()
+    line = summary(results)
+    if line:
+        print(line, file=sys.stderr)
 
 
 def usage_error(message: str) -> int:
@@ -68,10 +114,11 @@ def load_conditions(path: str, source: str | None) -> Conditions:
 
 def print_flow_error(exc: object) -> None:
     """Every problem, located, then a count."""
-    from ..aws.flow import FlowError, summary_line
+    from ..aws.flow import FlowError, render_problems, summary_line
+    from ..report import use_color
 
     assert isinstance(exc, FlowError)
-    print(exc.render(), file=sys.stderr)
+    print(render_problems(exc.problems, exc.texts, color=use_color(sys.stderr)), file=sys.stderr)
     print(f"a2icond: {summary_line(exc.problems)}", file=sys.stderr)
 
 
@@ -144,10 +191,13 @@ def flow_paths(arguments: Iterable[str]) -> list[str]:
     return paths
 
 
-def build_flows(paths: Iterable[str], region: str | None) -> list[tuple[str, Built]] | None:
+def build_flows(
+    paths: Iterable[str], region: str | None, *, strict: bool = False
+) -> list[tuple[str, Built]] | None:
     """Read and build every flow file once; print every problem. Returns `(path, Built)` pairs,
-    or None when any has errors (or two build the same name)."""
+    or None when any has errors (or warnings, with `strict`; or two build the same name)."""
     from ..aws.flow import FlowError, build_request, read_flow, render_problems
+    from ..report import use_color
 
     built: list[tuple[str, Built]] = []
     failed = False
@@ -164,7 +214,12 @@ def build_flows(paths: Iterable[str], region: str | None) -> list[tuple[str, Bui
             failed = True
             continue
         if result.warnings:
-            print(render_problems(result.warnings, result.texts), file=sys.stderr)
+            print(
+                render_problems(result.warnings, result.texts, color=use_color(sys.stderr)),
+                file=sys.stderr,
+            )
+            if strict:
+                failed = True
         name = str(result.request.get("FlowDefinitionName"))
         if name in names:
             print(

@@ -46,6 +46,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     from ..aws.flow import FlowError, build_request, read_flow, render_problems
     from ..model import dump_json
+    from ..report import use_color
 
     try:
         built = build_request(read_flow(args.flow), region=args.region)
@@ -56,7 +57,10 @@ def run(args: argparse.Namespace) -> int:
         print_flow_error(built.error())
         return EXIT_PROBLEMS
     if built.warnings:
-        print(render_problems(built.warnings, built.texts), file=sys.stderr)
+        print(
+            render_problems(built.warnings, built.texts, color=use_color(sys.stderr)),
+            file=sys.stderr,
+        )
         if args.strict:
             return EXIT_PROBLEMS
     document = built.request

@@ -65,6 +65,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="where a request is saved when its definition was deleted and could not be "
         "created again (default: the current folder)",
     )
+    p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings; send nothing")
     add_aws_arguments(p)
     p.set_defaults(func=run)
 
@@ -78,14 +79,14 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return usage_error(str(exc))
     if args.dry_run:
-        return _dry_run(paths, args.region)
+        return _dry_run(paths, args.region, args.strict)
     try:
         client = aws_client(args)
         region = client.meta.region_name
     except SubmitError as exc:
         print_submit_error(exc)
         return EXIT_PROBLEMS
-    built = build_flows(paths, region)
+    built = build_flows(paths, region, strict=args.strict)
     if built is None:
         return EXIT_PROBLEMS
     try:
@@ -114,10 +115,10 @@ def run(args: argparse.Namespace) -> int:
     return _apply_all(client, plans, args)
 
 
-def _dry_run(paths: list[str], region: str | None) -> int:
+def _dry_run(paths: list[str], region: str | None, strict: bool) -> int:
     from ..model import dump_json
 
-    built = build_flows(paths, region)
+    built = build_flows(paths, region, strict=strict)
     if built is None:
         return EXIT_PROBLEMS
     requests = [b.request for _, b in built]

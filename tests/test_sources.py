@@ -16,7 +16,7 @@ import pytest
 
 import a2icond
 from a2icond.cli import main
-from a2icond.decompiler import normalized
+from a2icond.equivalence import canonical as normalized
 from a2icond.jsonconditions import from_json_text
 from a2icond.sources import read_code, scan
 

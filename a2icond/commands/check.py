@@ -118,15 +118,14 @@ def _check_code(text: str, path: str, source: str | None) -> FileResult:
 def _check_flow(path: str) -> FileResult:
     """A flow file: the whole `CreateFlowDefinition` request it builds, validated offline by
     the flow reader in `aws/` (nothing is sent)."""
-    from ..aws.flow import FlowDefinition, FlowError, problem_diagnostics
+    from ..aws.flow import FlowError, build_request, problem_diagnostics, read_flow
 
+    texts: dict[str, str]
     try:
-        flow = FlowDefinition.from_toml(path)
-        problems = flow.problems()
+        built = build_request(read_flow(path))
+        problems, texts = list(built.problems), dict(built.texts)
     except FlowError as exc:
-        problems, texts = exc.problems, exc.texts
-    else:
-        texts = flow._all_texts()
+        problems, texts = exc.problems, dict(exc.texts)
     diagnostics = tuple(problem_diagnostics(problems))
     return FileResult(
         path,

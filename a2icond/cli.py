@@ -25,6 +25,7 @@ COMMANDS = [
     "simulate",
     "fmt",
     "decompile",
+    "lsp",
 ]
 
 EPILOG = """\

@@ -251,6 +251,36 @@ def _run(text: str) -> ast.Program:
             return value  # type: ignore[no-any-return]
 
 
+def expected_after(prefix: str) -> frozenset[str] | None:
+    """The terminals (`LABEL`, `STRING`, `IDENT`, `$END`, ...) the grammar accepts right after
+    `prefix`, or None when `prefix` is not the start of any program (or does not lex).
+
+    For editors (completion, keyword-typo fixes): Lark's tables, walked without building the AST.
+    """
+    lexer, states, start, _end, reduce = _machine()
+    stack = [start]
+    saved, _state.comments = _state.comments, []
+    try:
+        for token in lexer.tokens(prefix):
+            while True:
+                try:
+                    action, arg = states[stack[-1]][token.type]
+                except KeyError:
+                    return None
+                if action is Shift:
+                    stack.append(arg)
+                    break
+                _callback, size, origin = reduce[arg]
+                if size:
+                    del stack[-size:]
+                stack.append(states[stack[-1]][origin][1])
+    except UnexpectedCharacters:
+        return None
+    finally:
+        _state.comments = saved
+    return frozenset(t for t in states[stack[-1]] if t.isupper() or t == "$END")
+
+
 def parse(text: str, *, filename: str = "<string>") -> ast.Program:
     """Parse `text` into a Program, or raise `CompileError` with the syntax error."""
     program, problems = parse_with_problems(text, filename=filename)

@@ -20,13 +20,13 @@ _IGNORE = re.compile(r"a2icond:\s*ignore\[([^\]]*)\]", re.IGNORECASE)
 
 
 def code_actions(doc: Document, where: types.Range) -> list[types.CodeAction]:
-    """The fixes for every diagnostic of `doc` that touches `where`."""
+    """The fixes for every diagnostic of `doc` on the lines of `where`."""
     out: list[types.CodeAction] = []
-    lo, hi = doc.offset(where.start), doc.offset(where.end)
     for d in doc.diagnostics:
-        start, end = doc.lines.span_offsets(_span(d))
-        if end < lo or start > hi:
+        # Every diagnostic on the lines of the range: editors send the cursor's position.
+        if d.end_line - 1 < where.start.line or d.line - 1 > where.end.line:
             continue
+        start, end = doc.lines.span_offsets(_span(d))
         if d.code in LABEL_CODES:
             out += _label_fix(doc, d, start, end)
         if d.severity == "warning" and d.code and doc.kind == "cond":

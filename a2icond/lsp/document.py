@@ -138,10 +138,32 @@ class Document:
             return None
         return program
 
-    @property
+    @cached_property
     def known_program(self) -> ast.Program | None:
-        """The current program, else the last one that parsed."""
-        return self.program or self.last_good
+        """The current program, else the last one that parsed, else the longest start of the
+        text (cut at the start of the line of each syntax error in turn) that parses: key
+        declarations come first, so they are known while the condition is half-typed."""
+        if self.program is not None or self.last_good is not None or self.kind != "cond":
+            return self.program or self.last_good
+        from ..parser import parse_with_problems
+
+        text = self.text
+        for _ in range(8):
+            try:
+                program, _problems = parse_with_problems(text, filename=self.filename)
+            except CompileError as exc:
+                line = exc.diagnostics[0].line if exc.diagnostics else 1
+                line = min(line, len(self.lines.starts))
+                cut = self.lines.starts[line - 1]
+                while cut >= len(text) and line > 1:
+                    line -= 1
+                    cut = self.lines.starts[line - 1]
+                if cut == 0:
+                    return None
+                text = text[:cut]
+                continue
+            return program
+        return None
 
     @cached_property
     def conditions(self) -> Conditions | None:

@@ -48,11 +48,11 @@ def _pad(text: str) -> str:
 
 def files() -> dict[str, str]:
     textract = _pad(large_textract())
-    members = []
     i = 0
     text = "source rekognition\n\n"
     while True:
-        member = f'{"   " if i == 0 else "or "}label "{LABELS[i % len(LABELS)]}" confidence > {i % 100}\n'
+        lead = "   " if i == 0 else "or "
+        member = f'{lead}label "{LABELS[i % len(LABELS)]}" confidence > {i % 100}\n'
         if len(text) + len(member) > SIZE:
             break
         text += member

@@ -68,7 +68,9 @@ def new_uri(name: str) -> str:
     return f"file:///work/lsp-test/{next(_counter)}/{name}"
 
 
-async def open_doc(client: LanguageClient, name: str, text: str) -> tuple[str, list[types.Diagnostic]]:
+async def open_doc(
+    client: LanguageClient, name: str, text: str
+) -> tuple[str, list[types.Diagnostic]]:
     uri = new_uri(name)
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
@@ -146,7 +148,7 @@ async def test_errors_have_exact_ranges(client: LanguageClient) -> None:
 
 
 async def test_syntax_error_is_located(client: LanguageClient) -> None:
-    text = "source textract\nkey total = \"Total\"\ntotal confidence <\n"
+    text = 'source textract\nkey total = "Total"\ntotal confidence <\n'
     _uri, found = await open_doc(client, "broken.cond", text)
     assert len(found) == 1
     assert found[0].severity == types.DiagnosticSeverity.Error
@@ -200,7 +202,7 @@ async def test_json_activation_conditions_are_checked(client: LanguageClient) ->
 
 
 async def test_formatting_gives_the_canonical_text(client: LanguageClient) -> None:
-    text = "SOURCE Rekognition\nlabel \"Explicit\"   confidence>90 # keep me\nOR sample 5 %\n"
+    text = 'SOURCE Rekognition\nlabel "Explicit"   confidence>90 # keep me\nOR sample 5 %\n'
     uri, _ = await open_doc(client, "messy.cond", text)
     edits = await client.text_document_formatting_async(
         types.DocumentFormattingParams(
@@ -217,7 +219,7 @@ async def test_formatting_gives_the_canonical_text(client: LanguageClient) -> No
 
 
 async def test_formatting_leaves_a_broken_file_alone(client: LanguageClient) -> None:
-    uri, _ = await open_doc(client, "broken-fmt.cond", "label \"Explicit\" confidence >\n")
+    uri, _ = await open_doc(client, "broken-fmt.cond", 'label "Explicit" confidence >\n')
     edits = await client.text_document_formatting_async(
         types.DocumentFormattingParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
@@ -233,7 +235,7 @@ async def test_a_slow_format_does_not_block_other_requests(client: LanguageClien
     members = [f'label "Explicit" confidence > {i % 100}' for i in range(6000)]
     huge = "source rekognition\n" + "\nor ".join(members) + "\n"
     uri, _ = await open_doc(client, "huge.cond", huge)
-    small, _ = await open_doc(client, "small.cond", "source rekognition\n\nlabel \"Explicit\" ")
+    small, _ = await open_doc(client, "small.cond", 'source rekognition\n\nlabel "Explicit" ')
     fmt = asyncio.ensure_future(
         client.text_document_formatting_async(
             types.DocumentFormattingParams(
@@ -253,28 +255,36 @@ async def test_a_slow_format_does_not_block_other_requests(client: LanguageClien
 # Completion
 
 
-def labels_of(result: types.CompletionList | list[types.CompletionItem] | None) -> dict[str, types.CompletionItem]:
+def labels_of(
+    result: types.CompletionList | list[types.CompletionItem] | None,
+) -> dict[str, types.CompletionItem]:
     assert result is not None
     items = result.items if isinstance(result, types.CompletionList) else result
     return {item.label: item for item in items}
 
 
 async def test_completion_offers_keywords_the_grammar_allows(client: LanguageClient) -> None:
-    text = "source rekognition\n\nlabel \"Explicit\" "
+    text = 'source rekognition\n\nlabel "Explicit" '
     uri, _ = await open_doc(client, "kw.cond", text)
-    items = labels_of(await client.text_document_completion_async(types.CompletionParams(**at(uri, 2, 17))))
+    items = labels_of(
+        await client.text_document_completion_async(types.CompletionParams(**at(uri, 2, 17)))
+    )
     assert {"confidence", "word"} <= set(items)
     assert "missing" not in items and "label" not in items
     text = "source "
     uri, _ = await open_doc(client, "kw2.cond", text)
-    items = labels_of(await client.text_document_completion_async(types.CompletionParams(**at(uri, 0, 7))))
+    items = labels_of(
+        await client.text_document_completion_async(types.CompletionParams(**at(uri, 0, 7)))
+    )
     assert set(items) == {"rekognition", "textract"}
 
 
 async def test_completion_of_label_names_with_their_category(client: LanguageClient) -> None:
     text = 'source rekognition\n\nlabel "Exp'
     uri, _ = await open_doc(client, "labels.cond", text)
-    items = labels_of(await client.text_document_completion_async(types.CompletionParams(**at(uri, 2, 10))))
+    items = labels_of(
+        await client.text_document_completion_async(types.CompletionParams(**at(uri, 2, 10)))
+    )
     exposed = items["Exposed Female Nipple"]
     assert exposed.detail == "Explicit › Explicit Nudity"
     assert items["Explicit"].detail == "top-level category"
@@ -288,7 +298,9 @@ async def test_completion_of_declared_keys_and_snippets(client: LanguageClient) 
     text = PAYROLL.rstrip("\n") + "\nor pay"
     uri, _ = await open_doc(client, "keys.cond", text)
     line = text.count("\n")
-    items = labels_of(await client.text_document_completion_async(types.CompletionParams(**at(uri, line, 6))))
+    items = labels_of(
+        await client.text_document_completion_async(types.CompletionParams(**at(uri, line, 6)))
+    )
     assert items["pay_date"].kind == types.CompletionItemKind.Variable
     assert items["pay_date"].detail == '"Pay Date" aka "PayDate", "DateOfPay", "pay-date"'
     snippet = items["any key missing"]
@@ -307,7 +319,10 @@ def hover_text(result: types.Hover | None) -> str:
 
 
 async def test_hover_on_a_label_shows_its_place_and_model_7_name(client: LanguageClient) -> None:
-    text = 'source rekognition\n\n   label "Exposed Female Nipple" confidence > 90\nor label "Drugs" confidence > 90\n'
+    text = (
+        'source rekognition\n\n   label "Exposed Female Nipple" confidence > 90\n'
+        'or label "Drugs" confidence > 90\n'
+    )
     uri, _ = await open_doc(client, "hover-labels.cond", text)
     shown = hover_text(await client.text_document_hover_async(types.HoverParams(**at(uri, 2, 12))))
     assert "Explicit › Explicit Nudity › **Exposed Female Nipple**" in shown
@@ -319,7 +334,11 @@ async def test_hover_on_a_label_shows_its_place_and_model_7_name(client: Languag
 async def test_hover_on_a_condition_shows_its_json(client: LanguageClient) -> None:
     uri, _ = await open_doc(client, "hover-json.cond", MODERATION)
     where = position_of(MODERATION, "between")
-    shown = hover_text(await client.text_document_hover_async(types.HoverParams(**at(uri, where.line, where.character))))
+    shown = hover_text(
+        await client.text_document_hover_async(
+            types.HoverParams(**at(uri, where.line, where.character))
+        )
+    )
     body = shown.split("```json\n", 1)[1].split("\n```", 1)[0]
     assert json.loads(body) == {
         "And": [
@@ -344,7 +363,11 @@ async def test_hover_on_a_condition_shows_its_json(client: LanguageClient) -> No
 async def test_hover_on_a_declared_key_shows_its_aliases(client: LanguageClient) -> None:
     uri, _ = await open_doc(client, "hover-key.cond", PAYROLL)
     use = position_of(PAYROLL, "pay_date", skip=1)
-    shown = hover_text(await client.text_document_hover_async(types.HoverParams(**at(uri, use.line, use.character + 2))))
+    shown = hover_text(
+        await client.text_document_hover_async(
+            types.HoverParams(**at(uri, use.line, use.character + 2))
+        )
+    )
     assert '"Pay Date"' in shown
     assert '"PayDate", "DateOfPay", "pay-date"' in shown
 
@@ -357,11 +380,16 @@ async def test_definition_references_and_rename_of_a_key(client: LanguageClient)
     uri, _ = await open_doc(client, "nav.cond", PAYROLL)
     decl = position_of(PAYROLL, "total")
     use = position_of(PAYROLL, "total", skip=1)
-    found = await client.text_document_definition_async(types.DefinitionParams(**at(uri, use.line, use.character + 1)))
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(**at(uri, use.line, use.character + 1))
+    )
     assert isinstance(found, types.Location)
     assert found.range == types.Range(decl, types.Position(decl.line, decl.character + 5))
     refs = await client.text_document_references_async(
-        types.ReferenceParams(**at(uri, decl.line, decl.character), context=types.ReferenceContext(include_declaration=True))
+        types.ReferenceParams(
+            **at(uri, decl.line, decl.character),
+            context=types.ReferenceContext(include_declaration=True),
+        )
     )
     assert refs is not None
     assert sorted((r.range.start.line, r.range.start.character) for r in refs) == [
@@ -413,7 +441,10 @@ def edits_of(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
 
 
 async def test_code_actions_fix_labels_and_add_ignore_comments(client: LanguageClient) -> None:
-    text = 'source rekognition\n\n   label "Nudity" confidence > 90\nor label "Explicitt" confidence > 90  # typo\n'
+    text = (
+        'source rekognition\n\n   label "Nudity" confidence > 90\n'
+        'or label "Explicitt" confidence > 90  # typo\n'
+    )
     uri, _ = await open_doc(client, "fix-labels.cond", text)
     by_title = {a.title: a for a in await actions_at(client, uri, 2)}
     rename = by_title['Replace with "Explicit Nudity"']
@@ -439,7 +470,9 @@ async def test_code_action_fixes_a_keyword_typo(client: LanguageClient) -> None:
 # Robustness
 
 
-async def test_a_server_error_is_logged_and_the_server_keeps_running(client: LanguageClient) -> None:
+async def test_a_server_error_is_logged_and_the_server_keeps_running(
+    client: LanguageClient,
+) -> None:
     # A request for a document that was never opened and is not on disk: reading it fails
     # inside the handler.
     missing = "file:///nonexistent/never-opened.cond"

@@ -5,8 +5,9 @@ what VS Code itself runs), installed from `editors/vscode/package-lock.json`.
 - `editors/vscode/tests/*.test.cond`: files with scope assertions in comments;
 - `editors/vscode/tests/snap/*.cond`: snapshot files (`*.snap`, the scopes of every token);
   `payroll.cond` and `moderation.cond` are copies of the repository's examples, kept equal by a
-  test here. Update snapshots after a deliberate grammar change with
-  `cd editors/vscode && npx vscode-tmgrammar-snap -s source.a2icond -g syntaxes/a2icond.tmLanguage.json -u "tests/snap/*.cond"`.
+  test here. Update snapshots after a deliberate grammar change with (in `editors/vscode`)
+  `npx vscode-tmgrammar-snap -s source.a2icond -g syntaxes/a2icond.tmLanguage.json -u
+  "tests/snap/*.cond"`.
 
 Skipped only when node is not installed. Without `editors/vscode/node_modules` the tests run
 `npm ci` there first (what `.ci/run` does).
@@ -31,7 +32,7 @@ BIN = VSCODE / "node_modules" / ".bin"
 
 needs_node = pytest.mark.skipif(
     shutil.which("node") is None or shutil.which("npm") is None,
-    reason="node and npm are not installed; the TextMate engine (vscode-tmgrammar-test) runs on node",
+    reason="node and npm are not installed: the TextMate engine (vscode-tmgrammar-test) needs them",
 )
 
 
@@ -51,9 +52,7 @@ def engine() -> Path:
 
 
 def run(tool: Path, *args: str, cwd: Path = VSCODE) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(tool), *args], cwd=cwd, capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run([str(tool), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 @needs_node

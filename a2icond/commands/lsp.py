@@ -12,7 +12,6 @@ import sys
 from ._common import EXIT_OK, EXIT_USAGE
 
 
-
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "lsp",
@@ -23,7 +22,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "docs/editors.md.",
     )
     p.add_argument(
-        "--stdio", action="store_true", help="accepted for editors that pass it (stdio is the default)"
+        "--stdio",
+        action="store_true",
+        help="accepted for editors that pass it (stdio is the default)",
     )
     p.set_defaults(func=run)
 

@@ -116,7 +116,7 @@ def complete(doc: Document, position: types.Position) -> list[types.CompletionIt
             )
     if "STRING" in expected and _LABEL_BEFORE.search(before):
         items += _label_items(replace, quoted=True)
-    if _CONDITION_START <= expected:
+    if expected >= _CONDITION_START:
         for label, body, what in CONDITION_SNIPPETS:
             items.append(_snippet(label, body, what, replace))
         if _before_body(doc, word_start):

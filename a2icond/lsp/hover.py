@@ -83,17 +83,18 @@ def hover(doc: Document, position: types.Position) -> types.Hover | None:
     if program.body is None:
         return None
     for atom in ast.atoms(program.body):
-        if isinstance(atom, ast.LabelCheck) and atom.label != ast.ANY:
-            if contains(atom.label_span, offset):
-                return _hover(label_markdown(atom.label), doc.range(atom.label_span))
+        if (
+            isinstance(atom, ast.LabelCheck)
+            and atom.label != ast.ANY
+            and contains(atom.label_span, offset)
+        ):
+            return _hover(label_markdown(atom.label), doc.range(atom.label_span))
     for member in top_members(program):
         if contains(member.span, offset):
             shown = member_json(doc, program, member)
             if shown is None:
                 return None
-            return _hover(
-                f"compiles to:\n\n```json\n{shown}\n```", doc.range(member.span)
-            )
+            return _hover(f"compiles to:\n\n```json\n{shown}\n```", doc.range(member.span))
     return None
 
 

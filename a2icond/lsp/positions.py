@@ -55,9 +55,7 @@ class Lines:
 
         offset = min(max(offset, 0), len(self.text))
         line0 = bisect.bisect_right(self.starts, offset) - 1
-        return types.Position(
-            line0, _units(self.text[self.starts[line0] : offset], self.encoding)
-        )
+        return types.Position(line0, _units(self.text[self.starts[line0] : offset], self.encoding))
 
     def offset(self, position: types.Position) -> int:
         """The character offset of an LSP position (clamped to its line)."""

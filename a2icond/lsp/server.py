@@ -57,9 +57,7 @@ class A2icondServer(LanguageServer):
         cached = self.snapshots.get(uri)
         if cached is not None and cached.text == text and cached.version == current.version:
             return cached
-        doc = Document(
-            uri, text, current.version, self.encoding, last_good=self.last_good.get(uri)
-        )
+        doc = Document(uri, text, current.version, self.encoding, last_good=self.last_good.get(uri))
         self.snapshots[uri] = doc
         return doc
 
@@ -242,9 +240,7 @@ def build() -> A2icondServer:
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     @guarded("references", [])
-    async def references(
-        ls: A2icondServer, params: types.ReferenceParams
-    ) -> list[types.Location]:
+    async def references(ls: A2icondServer, params: types.ReferenceParams) -> list[types.Location]:
         doc = ls.snapshot(params.text_document.uri)
         include = params.context.include_declaration
         return await ls.run(lambda: navigation.references(doc, params.position, include))
@@ -259,14 +255,10 @@ def build() -> A2icondServer:
 
     @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
     @guarded("rename")
-    async def rename(
-        ls: A2icondServer, params: types.RenameParams
-    ) -> types.WorkspaceEdit | None:
+    async def rename(ls: A2icondServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
         doc = ls.snapshot(params.text_document.uri)
         try:
-            return await ls.run(
-                lambda: navigation.rename(doc, params.position, params.new_name)
-            )
+            return await ls.run(lambda: navigation.rename(doc, params.position, params.new_name))
         except navigation.RenameRefused as exc:
             raise JsonRpcInvalidParams(str(exc)) from None
 

@@ -487,3 +487,23 @@ async def test_a_server_error_is_logged_and_the_server_keeps_running(
         types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     assert symbols
+
+
+async def test_ranges_count_utf16_units(client: LanguageClient) -> None:
+    # "😀" is two UTF-16 code units: the warning after it starts one unit later than the
+    # code-point column, which is what LSP clients count by default.
+    text = 'source textract\n\nkey "😀" aka "😀" missing\n'
+    _uri, found = await open_doc(client, "emoji.cond", text)
+    assert [d.code for d in found] == ["A2I106"]
+    assert found[0].range.start == types.Position(2, 13)  # code point 12
+    assert found[0].range.end == types.Position(2, 17)
+
+
+async def test_code_action_fixes_a_misspelled_key_name(client: LanguageClient) -> None:
+    text = PAYROLL.replace("or total (", "or totl (")
+    uri, found = await open_doc(client, "fix-key.cond", text)
+    assert any("did you mean 'total'" in d.message for d in found)
+    line = position_of(text, "totl").line
+    by_title = {a.title: a for a in await actions_at(client, uri, line)}
+    fix = by_title["Change 'totl' to 'total'"]
+    assert [e.new_text for e in edits_of(fix, uri)] == ["total"]

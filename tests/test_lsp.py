@@ -248,7 +248,7 @@ async def test_a_slow_format_does_not_block_other_requests(client: LanguageClien
     done = await client.text_document_completion_async(types.CompletionParams(**at(small, 2, 17)))
     assert done is not None
     assert not fmt.done(), "the completion waited for the formatting"
-    await fmt  # it finishes (with no edits: the file is over A2I's size limit)
+    assert not await fmt  # it finishes, with no edits: the file is over A2I's size limit
 
 
 # ---------------------------------------------------------------------------------------------

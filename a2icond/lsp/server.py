@@ -38,7 +38,10 @@ class A2icondServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("a2icond", __version__)
         self.debounce = DEFAULT_DEBOUNCE
-        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="a2icond-lsp")
+        # Diagnostics and formatting (whole-file work) in one pool, the requests a user waits
+        # on at the cursor in another, so a long format never queues a completion.
+        self.heavy = ThreadPoolExecutor(max_workers=2, thread_name_prefix="a2icond-heavy")
+        self.light = ThreadPoolExecutor(max_workers=2, thread_name_prefix="a2icond-light")
         self.snapshots: dict[str, Document] = {}
         self.last_good: dict[str, ast.Program] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
@@ -66,9 +69,10 @@ class A2icondServer(LanguageServer):
         if doc.kind == "cond" and doc.program is not None:
             self.last_good[doc.uri] = doc.program
 
-    async def run(self, work: Callable[[], R]) -> R:
+    async def run(self, work: Callable[[], R], *, heavy: bool = False) -> R:
         """`work()` in a worker thread: the event loop keeps answering meanwhile."""
-        return await asyncio.get_running_loop().run_in_executor(self.pool, work)
+        pool = self.heavy if heavy else self.light
+        return await asyncio.get_running_loop().run_in_executor(pool, work)
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
         self.window_log_message(types.LogMessageParams(type=kind, message=message))
@@ -94,7 +98,7 @@ class A2icondServer(LanguageServer):
             if delay > 0:
                 await asyncio.sleep(delay)
             doc = self.snapshot(uri)
-            found = await self.run(lambda: _publishable(doc))
+            found, _ = await self.run(lambda: (_publishable(doc), doc.program), heavy=True)
             self.remember(doc)
             latest = self.workspace.get_text_document(uri)
             if latest.version != doc.version or latest.source != doc.text:
@@ -144,22 +148,21 @@ def guarded(
     return decorate
 
 
-def _format(ls: A2icondServer, doc: Document) -> list[types.TextEdit] | None:
+def _format(doc: Document) -> tuple[list[types.TextEdit] | None, str]:
+    """The edit that formats `doc`, or None and why not (logged by the caller, on the loop)."""
     from ..diagnostics import CompileError
     from ..formatter import FormatterError, format_source
 
     try:
         result = format_source(doc.text, filename=doc.filename)
     except CompileError as exc:
-        ls.log(f"a2icond: {doc.filename} not formatted: it has errors ({exc})")
-        return None
+        return None, f"a2icond: {doc.filename} not formatted: it has errors ({exc})"
     except FormatterError as exc:
-        ls.log(f"a2icond: {doc.filename} not formatted: {exc}", types.MessageType.Warning)
-        return None
+        return None, f"a2icond: {doc.filename} not formatted: {exc}"
     if result == doc.text:
-        return []
+        return [], ""
     whole = types.Range(types.Position(0, 0), doc.lines.position_at(len(doc.text)))
-    return [types.TextEdit(whole, result)]
+    return [types.TextEdit(whole, result)], ""
 
 
 def build() -> A2icondServer:
@@ -210,7 +213,10 @@ def build() -> A2icondServer:
         doc = ls.snapshot(params.text_document.uri)
         if doc.kind != "cond":
             return None
-        return await ls.run(lambda: _format(ls, doc))
+        edits, why = await ls.run(lambda: _format(doc), heavy=True)
+        if why:
+            ls.log(why)
+        return edits
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,

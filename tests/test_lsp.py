@@ -507,3 +507,27 @@ async def test_code_action_fixes_a_misspelled_key_name(client: LanguageClient) -
     by_title = {a.title: a for a in await actions_at(client, uri, line)}
     fix = by_title["Change 'totl' to 'total'"]
     assert [e.new_text for e in edits_of(fix, uri)] == ["total"]
+
+
+async def test_json_label_fix(client: LanguageClient) -> None:
+    document = {
+        "Conditions": [
+            {
+                "ConditionType": "ModerationLabelConfidenceCheck",
+                "ConditionParameters": {"ModerationLabelName": "Tobacco", "ConfidenceLessThan": 9},
+            }
+        ]
+    }
+    text = json.dumps(document, indent=2)
+    uri, found = await open_doc(client, "label-conditions.json", text)
+    assert [d.code for d in found] == ["A2I102"]
+    line = position_of(text, '"Tobacco"').line
+    by_title = {a.title: a for a in await actions_at(client, uri, line)}
+    assert [e.new_text for e in edits_of(by_title['Replace with "Drugs & Tobacco"'], uri)] == [
+        '"Drugs & Tobacco"'
+    ]
+    assert not any(title.startswith("Ignore") for title in by_title)  # JSON has no comments
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert not symbols

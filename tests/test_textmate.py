@@ -133,3 +133,11 @@ def test_extension_manifest_contributes_the_language_and_grammar() -> None:
     assert "vscode-languageclient" in manifest["dependencies"]
     lock = json.loads((VSCODE / "package-lock.json").read_text("utf-8"))
     assert "node_modules/vscode-tmgrammar-test" in lock["packages"]
+
+
+@needs_node
+def test_extension_client_is_valid_javascript() -> None:
+    done = subprocess.run(
+        ["node", "--check", str(VSCODE / "extension.js")], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr

@@ -141,3 +141,26 @@ def test_extension_client_is_valid_javascript() -> None:
         ["node", "--check", str(VSCODE / "extension.js")], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.slow
+@needs_node
+def test_the_extension_packages_with_vsce(engine: Path, tmp_path: Path) -> None:
+    """`vsce package` (from @vscode/vsce) builds the .vsix with the grammar, the language
+    configuration, the client and its runtime dependency."""
+    import zipfile
+
+    out = tmp_path / "a2icond.vsix"
+    done = run(engine / "vsce", "package", "--skip-license", "--out", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    names = set(zipfile.ZipFile(out).namelist())
+    for needed in [
+        "extension/package.json",
+        "extension/extension.js",
+        "extension/language-configuration.json",
+        "extension/syntaxes/a2icond.tmLanguage.json",
+        "extension/node_modules/vscode-languageclient/package.json",
+    ]:
+        assert needed in names
+    assert not any(n.startswith("extension/tests/") for n in names)
+    assert not any("vscode-tmgrammar-test" in n for n in names)  # dev dependencies stay out

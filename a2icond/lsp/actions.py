@@ -138,7 +138,8 @@ def _keyword_fix(doc: Document, d: Diagnostic, start: int) -> list[types.CodeAct
             continue
         allowed = sorted(t.lower() for t in expected if t.lower() in KEYWORDS)
         for keyword in difflib.get_close_matches(lowered, allowed, n=2, cutoff=0.6):
-            fixed = doc.text[: word.start()] + keyword + doc.text[word.end() : d_end(doc, d)]
+            end = doc.lines.span_offsets(_span(d))[1]  # past the token the error is at
+            fixed = doc.text[: word.start()] + keyword + doc.text[word.end() : end]
             if expected_after(fixed) is None:
                 continue
             out.append(
@@ -151,11 +152,6 @@ def _keyword_fix(doc: Document, d: Diagnostic, start: int) -> list[types.CodeAct
                 )
             )
     return out
-
-
-def d_end(doc: Document, d: Diagnostic) -> int:
-    """The offset just past the token a syntax error points at."""
-    return doc.lines.span_offsets(_span(d))[1]
 
 
 def _key_name_fix(doc: Document, d: Diagnostic, start: int, end: int) -> list[types.CodeAction]:

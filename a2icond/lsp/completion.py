@@ -9,6 +9,7 @@ import re
 from lsprotocol import types
 
 from ..parser import KEYWORDS, expected_after
+from ..printer import aliases, string
 from .document import Document
 from .labels import taxonomy
 
@@ -103,8 +104,6 @@ def complete(doc: Document, position: types.Position) -> list[types.CompletionIt
     before = doc.text[line_start:word_start]
     if "IDENT" in expected and not _KEY_BEFORE.search(before):
         for name, decl in doc.key_decls().items():
-            from ..printer import aliases, string
-
             items.append(
                 types.CompletionItem(
                     label=name,

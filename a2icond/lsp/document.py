@@ -25,11 +25,11 @@ SOURCE = "a2icond"
 
 
 def kind_of(uri: str) -> str:
-    """`"cond"`, `"json"` or `""` (a document the server leaves alone), from the URI's name."""
+    """`"json"` for a `.json` document, else `"cond"`: the client decides which documents it
+    sends (the `a2icond` language, and the JSON files it was told to), so anything else is
+    read as the condition language."""
     name = PurePosixPath(unquote(urlparse(uri).path)).name.lower()
-    if name.endswith(".json"):
-        return "json"
-    return "cond"
+    return "json" if name.endswith(".json") else "cond"
 
 
 def filename_of(uri: str) -> str:

@@ -31,7 +31,7 @@ def definition(doc: Document, position: types.Position) -> types.Location | None
     found = _name_here(doc, position)
     if found is None:
         return None
-    _program, name = found
+    name = found[1]
     return types.Location(doc.uri, doc.range(doc.key_decls()[name].name_span))
 
 

@@ -23,7 +23,7 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__, ast
 from . import actions, completion, hover, navigation
-from .document import Document, kind_of
+from .document import Document
 from .positions import UTF16
 
 DEFAULT_DEBOUNCE = 0.2
@@ -295,4 +295,4 @@ def serve() -> None:
     build().start_io()
 
 
-__all__ = ["A2icondServer", "build", "kind_of", "serve"]
+__all__ = ["A2icondServer", "build", "serve"]

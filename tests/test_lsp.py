@@ -533,3 +533,20 @@ async def test_json_label_fix(client: LanguageClient) -> None:
         types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     assert not symbols
+
+
+async def test_key_names_survive_a_broken_declaration(client: LanguageClient) -> None:
+    """While a declaration is being edited (the file does not parse up to it), completion
+    still knows the keys from the last version of the document that parsed."""
+    uri, _ = await open_doc(client, "last-good.cond", PAYROLL)
+    # The server keeps the AST after each diagnostics refresh and after any request that
+    # parsed; a hover (answered only once it has parsed) makes the order certain here.
+    await client.text_document_hover_async(types.HoverParams(**at(uri, 7, 4)))
+    broken = PAYROLL.replace('"Employee Name"', '"Employee Name') + "or emp"
+    change(client, uri, 2, broken)
+    items = labels_of(
+        await client.text_document_completion_async(
+            types.CompletionParams(**at(uri, broken.count("\n"), 6))
+        )
+    )
+    assert {"employee", "pay_date", "total"} <= set(items)

@@ -85,7 +85,7 @@ def complete(doc: Document, position: types.Position) -> list[types.CompletionIt
         return []
     word = _WORD_BEFORE.search(line_before)
     word_start = line_start + word.start() if word else offset
-    expected = expected_after(doc.text[:word_start])
+    expected = _expected(doc.text, line_start, word_start)
     if expected is None:
         return []
     replace = doc.lines.range_of(word_start, offset)
@@ -121,6 +121,21 @@ def complete(doc: Document, position: types.Position) -> list[types.CompletionIt
         if _before_body(doc, word_start):
             items.append(_snippet("key declaration", *DECLARATION_SNIPPET, replace))
     return items
+
+
+def _expected(text: str, line_start: int, word_start: int) -> frozenset[str] | None:
+    """What the grammar accepts at `word_start`; when the text before it is broken elsewhere
+    (an earlier line being edited), what it accepts after the cursor's line alone, read as the
+    start of a file or as the continuation of a condition."""
+    found = expected_after(text[:word_start])
+    if found is not None:
+        return found
+    line = text[line_start:word_start]
+    for context in ("", "any label confidence < 1\n"):
+        found = expected_after(context + line)
+        if found is not None:
+            return found
+    return None
 
 
 def _before_body(doc: Document, offset: int) -> bool:

@@ -138,6 +138,12 @@ class Document:
             return None
         return program
 
+    @property
+    def parsed_program(self) -> ast.Program | None:
+        """The program if it was already parsed (and parsed), without parsing it now."""
+        found = self.__dict__.get("program")  # where cached_property keeps its value
+        return found if isinstance(found, ast.Program) else None
+
     @cached_property
     def known_program(self) -> ast.Program | None:
         """The current program, else the last one that parsed, else the longest start of the

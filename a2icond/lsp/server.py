@@ -60,14 +60,18 @@ class A2icondServer(LanguageServer):
         cached = self.snapshots.get(uri)
         if cached is not None and cached.text == text and cached.version == current.version:
             return cached
+        if cached is not None:
+            self.remember(cached)
         doc = Document(uri, text, current.version, self.encoding, last_good=self.last_good.get(uri))
         self.snapshots[uri] = doc
         return doc
 
     def remember(self, doc: Document) -> None:
-        """Keep the program of a document that parsed, for completing key names later."""
-        if doc.kind == "cond" and doc.program is not None:
-            self.last_good[doc.uri] = doc.program
+        """Keep the program of a snapshot that parsed (if a feature parsed it: diagnostics do
+        not need the AST), for completing key names while the text is half-typed."""
+        program = doc.parsed_program
+        if program is not None:
+            self.last_good[doc.uri] = program
 
     async def run(self, work: Callable[[], R], *, heavy: bool = False) -> R:
         """`work()` in a worker thread: the event loop keeps answering meanwhile."""
@@ -98,14 +102,18 @@ class A2icondServer(LanguageServer):
             if delay > 0:
                 await asyncio.sleep(delay)
             doc = self.snapshot(uri)
-            found, _ = await self.run(lambda: (_publishable(doc), doc.program), heavy=True)
-            self.remember(doc)
+            found = await self.run(lambda: _publishable(doc), heavy=True)
             latest = self.workspace.get_text_document(uri)
             if latest.version != doc.version or latest.source != doc.text:
                 return  # changed meanwhile: the newer refresh publishes
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=doc.version)
             )
+            if doc.kind == "cond":
+                # After publishing, so the diagnostics wait for nothing: the AST, kept while it
+                # parses for completing key names once the text is half-typed.
+                await self.run(lambda: doc.program, heavy=True)
+                self.remember(doc)
         except asyncio.CancelledError:
             raise
         except Exception as exc:

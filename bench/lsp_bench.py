@@ -1,9 +1,10 @@
 """How long the language server's diagnostics refresh takes on a 10,240-character file.
 
 Target (issue "Editor support"): well under 50 ms in process. Timed is exactly what the server
-runs in its worker thread on open and after each (debounced) change: `Document(...)` and its
-diagnostics converted for the client (`a2icond.lsp.server._publishable`), i.e. the whole
-compiler pipeline, lint included, plus the LSP conversion. Three files of exactly 10,240
+runs in its worker thread before it publishes, on open and after each (debounced) change:
+`Document(...)` and its diagnostics converted for the client
+(`a2icond.lsp.server._publishable`), i.e. the whole compiler pipeline, lint included, plus the
+LSP conversion. (The AST it keeps for completion is parsed after publishing.) Three files of exactly 10,240
 characters:
 
 - `textract`: the largest program A2I accepts (`programs.large_textract`) with comment lines

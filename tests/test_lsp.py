@@ -164,8 +164,11 @@ async def test_diagnostics_follow_changes_and_are_debounced(client: LanguageClie
     broken = MODERATION.replace("between 50 and 90", "between 50 and")
     for version in range(2, 7):  # five quick keystrokes
         change(client, uri, version, broken if version % 2 == 0 else MODERATION)
+    sent = time.monotonic()
     change(client, uri, 7, broken)
     found = await diagnostics_for(client, uri, 7)
+    # Not before the quiet period this client asked for (debounceSeconds 0.5, default 0.2).
+    assert time.monotonic() - sent >= 0.45
     assert [d.severity for d in found] == [types.DiagnosticSeverity.Error]
     await asyncio.sleep(0.7)
     versions = [v for v, _ in PUBLISHED[uri]]

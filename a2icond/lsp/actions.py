@@ -62,7 +62,10 @@ def _label_fix(doc: Document, d: Diagnostic, start: int, end: int) -> list[types
         return []
     if not isinstance(name, str):
         return []
-    new = label_names().renamed.get(name) or suggest_label(name)
+    names = label_names()
+    if name in names.model_6_1 and name not in names.renamed:
+        return []  # model 7 has nothing in its place: no name to offer (lint says so too)
+    new = names.renamed.get(name) or suggest_label(name)
     if not new or new == name:
         return []
     shown = json.dumps(new, ensure_ascii=False)

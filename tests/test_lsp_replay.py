@@ -130,14 +130,3 @@ async def test_typing_an_example_through_the_server(client: LanguageClient) -> N
     assert list(client.diagnostics[uri]) == []
     assert symbols and symbols[0].name == "source textract"
     assert not [m for m in client.log_messages if m.type == types.MessageType.Error]
-
-
-def test_no_label_is_offered_where_model_7_has_none() -> None:
-    """A model-6.1 label with no model-7 counterpart gets the ignore fix only, never a guess."""
-    from a2icond.lsp.document import Document
-
-    text = 'source rekognition\nlabel "Illustrated Explicit Nudity" confidence > 5\n'
-    doc = Document("file:///work/a.cond", text)
-    assert [d.code for d in doc.diagnostics] == ["A2I102"]
-    line = types.Range(types.Position(1, 0), types.Position(1, 0))
-    assert [a.title for a in actions.code_actions(doc, line)] == ["Ignore A2I102 on this line"]

@@ -281,6 +281,25 @@ def expected_after(prefix: str) -> frozenset[str] | None:
     return frozenset(t for t in states[stack[-1]] if t.isupper() or t == "$END")
 
 
+def lex(text: str) -> list[tuple[str, Span]]:
+    """Every token of `text`, comments included, as (terminal name, span) in order; up to the
+    first character no terminal matches. For editors (semantic highlighting)."""
+    lexer = _machine()[0]
+    out: list[tuple[str, Span]] = []
+    saved, _state.comments = _state.comments, []
+    try:
+        for token in lexer.tokens(text):
+            out.append((token.type, _tspan(token)))
+    except UnexpectedCharacters:
+        pass
+    finally:
+        comments, _state.comments = _state.comments, saved
+    if comments:
+        out += [("COMMENT", c.span) for c in comments]
+        out.sort(key=lambda item: item[1].start)
+    return out
+
+
 def parse(text: str, *, filename: str = "<string>") -> ast.Program:
     """Parse `text` into a Program, or raise `CompileError` with the syntax error."""
     program, problems = parse_with_problems(text, filename=filename)

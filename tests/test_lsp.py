@@ -44,13 +44,16 @@ def make_client() -> LanguageClient:
 
 SERVER = [sys.executable, "-m", "a2icond", "lsp"]
 
+#: The token types the server announces, in its order (checked against `initialize` below).
+SEMANTIC_LEGEND = ["keyword", "enumMember", "string", "number", "operator", "comment", "variable"]
+
 
 @pytest_lsp.fixture(
     scope="module",
     config=ClientServerConfig(server_command=SERVER, client_factory=make_client),
 )
 async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
-    await lsp_client.initialize_session(
+    result = await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(),
             # Long enough that five changes sent at once always fall in one quiet period,
@@ -58,6 +61,11 @@ async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
             initialization_options={"debounceSeconds": 0.5},
         )
     )
+    provider = result.capabilities.semantic_tokens_provider
+    assert isinstance(
+        provider, types.SemanticTokensOptions | types.SemanticTokensRegistrationOptions
+    )
+    assert list(provider.legend.token_types) == SEMANTIC_LEGEND
     yield
     await lsp_client.shutdown_session()
 
@@ -553,3 +561,32 @@ async def test_key_names_survive_a_broken_declaration(client: LanguageClient) ->
         )
     )
     assert {"employee", "pay_date", "total"} <= set(items)
+
+
+async def test_semantic_tokens(client: LanguageClient) -> None:
+    uri, _ = await open_doc(client, "tokens.cond", PAYROLL)
+    found = await client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert isinstance(found, types.SemanticTokens)
+    lines = PAYROLL.split("\n")
+    decoded = []
+    line = column = 0
+    data = list(found.data)
+    for i in range(0, len(data), 5):
+        delta_line, delta_start, length, kind, modifiers = data[i : i + 5]
+        line += delta_line
+        column = delta_start if delta_line else column + delta_start
+        decoded.append((lines[line][column : column + length], kind, modifiers))
+    types_ = SEMANTIC_LEGEND
+    named = [(text, types_[kind], modifiers) for text, kind, modifiers in decoded]
+    assert named[:6] == [
+        ("# Textract: payroll forms", "comment", 0),
+        ("source", "keyword", 0),
+        ("textract", "enumMember", 0),
+        ("key", "keyword", 0),
+        ("employee", "variable", 1),  # a declaration
+        ("=", "operator", 0),
+    ]
+    assert ("employee", "variable", 0) in named  # a use
+    assert ("60", "number", 0) in named and ("<", "operator", 0) in named

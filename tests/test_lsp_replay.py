@@ -15,7 +15,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 import a2icond
-from a2icond.lsp import actions, completion, hover, navigation
+from a2icond.lsp import actions, completion, highlight, hover, navigation
 from a2icond.lsp.document import Document, lsp_diagnostics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +54,8 @@ def test_every_prefix_gets_diagnostics(path: Path) -> None:
 
 @pytest.mark.parametrize("path", EXAMPLES[::4], ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_feature_survives_every_prefix(path: Path) -> None:
-    """Completion, hover, symbols, navigation and code actions at the cursor of each prefix."""
+    """Completion, hover, symbols, semantic tokens, navigation and code actions at the cursor
+    of each prefix."""
     text = path.read_text("utf-8")
     for i in range(0, len(text) + 1, 3):
         doc = Document(f"file://{path}", text[:i])
@@ -63,6 +64,7 @@ def test_every_feature_survives_every_prefix(path: Path) -> None:
         completion.complete(doc, end)
         hover.hover(doc, middle)
         navigation.document_symbols(doc)
+        assert len(highlight.semantic_tokens(doc).data) % 5 == 0
         navigation.references(doc, middle)
         navigation.definition(doc, middle)
         actions.code_actions(doc, types.Range(types.Position(0, 0), end))

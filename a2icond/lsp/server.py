@@ -22,7 +22,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__, ast
-from . import actions, completion, hover, navigation
+from . import actions, completion, highlight, hover, navigation
 from .document import Document
 from .positions import UTF16
 
@@ -294,6 +294,12 @@ def build() -> A2icondServer:
     ) -> list[types.DocumentSymbol]:
         doc = ls.snapshot(params.text_document.uri)
         return await ls.run(lambda: navigation.document_symbols(doc))
+
+    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, highlight.LEGEND)
+    @guarded("semanticTokens", types.SemanticTokens(data=[]))
+    async def tokens(ls: A2icondServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+        doc = ls.snapshot(params.text_document.uri)
+        return await ls.run(lambda: highlight.semantic_tokens(doc))
 
     return server
 

@@ -71,7 +71,8 @@ def test_every_feature_survives_every_prefix(path: Path) -> None:
 
 
 @pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=[sys.executable, "-m", "a2icond", "lsp"]),
+    # `--stdio`: what vscode-languageclient passes.
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "a2icond", "lsp", "--stdio"]),
 )
 async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     await lsp_client.initialize_session(

@@ -15,7 +15,7 @@ import functools
 import traceback
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
@@ -28,7 +28,6 @@ from .positions import UTF16
 
 DEFAULT_DEBOUNCE = 0.2
 
-P = ParamSpec("P")
 R = TypeVar("R")
 
 
@@ -45,6 +44,7 @@ class A2icondServer(LanguageServer):
         self.snapshots: dict[str, Document] = {}
         self.last_good: dict[str, ast.Program] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
+        self._reporting = False
 
     @property
     def encoding(self) -> str:
@@ -86,8 +86,17 @@ class A2icondServer(LanguageServer):
         self.log(f"a2icond: internal error in {what}: {exc!r}\n{detail}", types.MessageType.Error)
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        """pygls's own error path (a malformed message, say): logged, never fatal."""
-        self.log_error(getattr(source, "__name__", str(source)), error)
+        """pygls's own error path (a malformed message, say): logged, never fatal. If sending
+        the log fails too (the client is gone), that is not reported again."""
+        if self._reporting:
+            return
+        self._reporting = True
+        try:
+            self.log_error(getattr(source, "__name__", str(source)), error)
+        except Exception:
+            pass
+        finally:
+            self._reporting = False
 
     # -- diagnostics ----------------------------------------------------------------------
 

@@ -53,3 +53,26 @@ def test_an_ignore_comment_gains_a_code() -> None:
     (change,) = edit.changes["file:///work/b.cond"]
     assert change.new_text == "# a2icond: ignore[A2I101, A2I102]"
     assert change.range.start == types.Position(1, text.split("\n")[1].index("#"))
+
+
+def test_expected_after_follows_the_grammar() -> None:
+    from a2icond.parser import expected_after
+
+    assert expected_after("source ") == {"REKOGNITION", "TEXTRACT"}
+    assert expected_after("any ") == {"KEY", "LABEL"}
+    assert expected_after('label "X" confidence ') >= {"LT", "LE", "GT", "GE", "BETWEEN"}
+    assert "$END" in (expected_after('label "X" confidence < 5 # a comment\n') or ())
+    assert expected_after("label label") is None  # not the start of any program
+    assert expected_after("label $") is None  # does not lex
+
+
+def test_lex_keeps_comments_in_order() -> None:
+    from a2icond.parser import lex
+
+    found = [(kind, span.start, span.end) for kind, span in lex('any label # c\n"x" $ 1')]
+    assert found == [
+        ("ANY", 0, 3),
+        ("LABEL", 4, 9),
+        ("COMMENT", 10, 13),
+        ("STRING", 14, 17),
+    ]  # stops at `$`

@@ -590,3 +590,39 @@ async def test_semantic_tokens(client: LanguageClient) -> None:
     ]
     assert ("employee", "variable", 0) in named  # a use
     assert ("60", "number", 0) in named and ("<", "operator", 0) in named
+
+
+async def test_hover_on_a_json_label_name(client: LanguageClient) -> None:
+    document = {
+        "Conditions": [
+            {
+                "Or": [
+                    {
+                        "ConditionType": "ModerationLabelConfidenceCheck",
+                        "ConditionParameters": {
+                            "ModerationLabelName": "Hate Symbols",
+                            "ConfidenceGreaterThan": 80,
+                        },
+                    },
+                    {
+                        "ConditionType": "ModerationLabelConfidenceCheck",
+                        "ConditionParameters": {
+                            "ModerationLabelName": "Hate Symbols",
+                            "ConfidenceLessThan": 20,
+                        },
+                    },
+                ]
+            }
+        ]
+    }
+    text = json.dumps(document, indent=2)
+    uri, _ = await open_doc(client, "hover-conditions.json", text)
+    where = position_of(text, '"Hate Symbols"', skip=1)
+    result = await client.text_document_hover_async(
+        types.HoverParams(**at(uri, where.line, where.character + 3))
+    )
+    assert "Hate Symbols" in hover_text(result)
+    assert result is not None and result.range is not None
+    assert result.range.start == where
+    nothing = await client.text_document_hover_async(types.HoverParams(**at(uri, 0, 0)))
+    assert nothing is None

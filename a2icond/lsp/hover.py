@@ -4,6 +4,7 @@ the JSON a top-level condition compiles to."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from lsprotocol import types
 
@@ -68,7 +69,40 @@ def member_json(doc: Document, program: ast.Program, member: ast.Expr) -> str | 
     return json.dumps(shown, indent=2, ensure_ascii=False)
 
 
+def json_hover(doc: Document, position: types.Position) -> types.Hover | None:
+    """In a JSON conditions file: a `ModerationLabelName` value's place in the taxonomy."""
+    from ..jsonconditions import extract
+    from ..jsonpos import locate
+
+    try:
+        document = json.loads(doc.text)
+    except (ValueError, RecursionError):
+        return None
+    conditions, prefix = extract(document)
+    if prefix or not isinstance(conditions, dict):
+        return None  # conditions inside a JSON string (a build request): no positions in it
+    offset = doc.offset(position)
+    stack: list[tuple[Any, list[str | int]]] = [(conditions, [])]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, [*path, i]) for i, item in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        stack.extend((node[k], [*path, k]) for k in ("Conditions", "And", "Or") if k in node)
+        params = node.get("ConditionParameters")
+        name = params.get("ModerationLabelName") if isinstance(params, dict) else None
+        if isinstance(name, str) and name != ast.ANY:
+            span = locate(doc.text, [*path, "ConditionParameters", "ModerationLabelName"])
+            if contains(span, offset):
+                return _hover(label_markdown(name), doc.range(span))
+    return None
+
+
 def hover(doc: Document, position: types.Position) -> types.Hover | None:
+    if doc.kind == "json":
+        return json_hover(doc, position)
     program = doc.program
     if program is None:
         return None

@@ -3,9 +3,9 @@
 Target (issue "Editor support"): well under 50 ms in process. Timed is exactly what the server
 runs in its worker thread before it publishes, on open and after each (debounced) change:
 `Document(...)` and its diagnostics converted for the client
-(`a2icond.lsp.server._publishable`), i.e. the whole compiler pipeline, lint included, plus the
-LSP conversion. (The AST it keeps for completion is parsed after publishing.) Three files of exactly 10,240
-characters:
+(`a2icond.lsp.server.publishable`), i.e. the whole compiler pipeline, lint included, plus the
+LSP conversion. (The AST it keeps for completion is parsed after publishing.) Three files of
+exactly 10,240 characters:
 
 - `textract`: the largest program A2I accepts (`programs.large_textract`) with comment lines
   up to the size; it compiles clean, so parse, check, lint, lowering and schema validation all run;
@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE.parent))
 from programs import large_textract  # noqa: E402
 
 from a2icond.lsp.document import Document  # noqa: E402
-from a2icond.lsp.server import _publishable  # noqa: E402
+from a2icond.lsp.server import publishable  # noqa: E402
 
 SIZE = 10_240
 TARGET_MS = 50.0
@@ -69,7 +69,7 @@ def files() -> dict[str, str]:
 
 def refresh(text: str) -> int:
     doc = Document("file:///bench/conditions.cond", text)
-    return len(_publishable(doc))
+    return len(publishable(doc))
 
 
 def main() -> int:

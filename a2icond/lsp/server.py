@@ -111,7 +111,7 @@ class A2icondServer(LanguageServer):
             if delay > 0:
                 await asyncio.sleep(delay)
             doc = self.snapshot(uri)
-            found = await self.run(lambda: _publishable(doc), heavy=True)
+            found = await self.run(lambda: publishable(doc), heavy=True)
             latest = self.workspace.get_text_document(uri)
             if latest.version != doc.version or latest.source != doc.text:
                 return  # changed meanwhile: the newer refresh publishes
@@ -132,7 +132,8 @@ class A2icondServer(LanguageServer):
                 del self.pending[uri]
 
 
-def _publishable(doc: Document) -> list[types.Diagnostic]:
+def publishable(doc: Document) -> list[types.Diagnostic]:
+    """What a diagnostics refresh publishes for `doc` (timed by bench/lsp_bench.py)."""
     from .document import to_lsp
 
     return [to_lsp(d, doc.lines) for d in doc.diagnostics]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import model
 from ..diagnostics import Diagnostic, Span
 from . import registry
 from .context import Reporter
@@ -19,23 +20,21 @@ JsonPath = list[str | int]
 
 @dataclass(frozen=True)
 class JsonCondition:
-    """One condition object of a JSON document and where it sits."""
+    """One condition of a JSON document and its JSON path there."""
 
-    node: dict[str, Any]
-    path: tuple[str | int, ...]
-
-    @property
-    def type(self) -> str | None:
-        value = self.node.get("ConditionType")
-        return value if isinstance(value, str) else None
+    condition: model.Condition
+    path: model.JsonPath
 
     @property
-    def parameters(self) -> dict[str, Any]:
-        params = self.node.get("ConditionParameters", {})
-        return params if isinstance(params, dict) else {}
+    def type(self) -> str:
+        return self.condition.condition_type
+
+    @property
+    def parameters(self) -> Any:
+        return self.condition.parameters
 
     def parameter_path(self, name: str) -> JsonPath:
-        return [*self.path, "ConditionParameters", name]
+        return [*self.path, model.CONDITION_PARAMETERS, name]
 
 
 class JsonContext(Reporter):
@@ -49,28 +48,14 @@ class JsonContext(Reporter):
         self.warn(self.locate(path), code, message, hint)
 
 
-def conditions(document: Any) -> list[JsonCondition]:
-    """Every condition object of a document, groups before their members."""
-    out: list[JsonCondition] = []
-    stack = [JsonCondition(m, ("Conditions", i)) for i, m in enumerate(document["Conditions"])]
-    while stack:
-        condition = stack.pop()
-        out.append(condition)
-        for group in ("And", "Or"):
-            if group in condition.node:
-                stack.extend(
-                    JsonCondition(m, (*condition.path, group, i))
-                    for i, m in enumerate(condition.node[group])
-                )
-    return out
-
-
 def lint_json(document: Any, locate: Callable[[JsonPath], Span], filename: str) -> list[Diagnostic]:
     """Label-name and `sample 100%` warnings for a validated JSON conditions document.
 
     `locate` maps a JSON path to its span in the file, so warnings point at the value.
     """
     context = JsonContext(locate, filename)
-    for condition in conditions(document):
-        registry.dispatch(context, condition)
+    members = [model.node_from_dict(m) for m in document[model.CONDITIONS]]
+    for node, path in model.walk(members):
+        if isinstance(node, model.Condition):
+            registry.dispatch(context, JsonCondition(node, path))
     return sorted(context.found, key=lambda d: (d.line, d.column))

@@ -10,6 +10,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from .. import ast
+from ..model import LABEL_CHECK, LABEL_NAME
 from . import registry
 from .context import Context, quote
 from .json import JsonCondition, JsonContext
@@ -126,9 +127,9 @@ def check_label(context: Context, atom: ast.LabelCheck) -> None:
 
 @registry.rule(JsonCondition, codes=(UNKNOWN_LABEL, OLD_LABEL))
 def check_json_label(context: JsonContext, condition: JsonCondition) -> None:
-    if condition.type != "ModerationLabelConfidenceCheck":
+    if condition.type != LABEL_CHECK:
         return
-    problem = label_problem(condition.parameters["ModerationLabelName"])
+    problem = label_problem(condition.parameters[LABEL_NAME])
     if problem is not None:
         code, message, hint = problem
-        context.warn_at(condition.parameter_path("ModerationLabelName"), code, message, hint)
+        context.warn_at(condition.parameter_path(LABEL_NAME), code, message, hint)

@@ -11,6 +11,7 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
 from .. import ast
+from ..model import CONFIDENCE_RANGE
 from . import registry
 from .context import Chain, Context
 
@@ -55,19 +56,21 @@ class Interval:
         return Interval(lo, lo_closed, hi, hi_closed)
 
 
-DOMAIN = Interval(0.0, True, 100.0, True)
+LOW, HIGH = (float(bound) for bound in CONFIDENCE_RANGE)
+RUNS = f"confidence runs from {CONFIDENCE_RANGE[0]} to {CONFIDENCE_RANGE[1]}"
+DOMAIN = Interval(LOW, True, HIGH, True)
 
 
 def threshold_interval(op: str, value: float) -> Interval:
     """The confidences that pass `confidence OP value`, within 0..100."""
     if op == "<":
-        shape = Interval(0.0, True, value, False)
+        shape = Interval(LOW, True, value, False)
     elif op == "<=":
-        shape = Interval(0.0, True, value, True)
+        shape = Interval(LOW, True, value, True)
     elif op == ">":
-        shape = Interval(value, False, 100.0, True)
+        shape = Interval(value, False, HIGH, True)
     elif op == ">=":
-        shape = Interval(value, True, 100.0, True)
+        shape = Interval(value, True, HIGH, True)
     elif op == "=":
         shape = Interval(value, True, value, True)
     else:
@@ -99,20 +102,20 @@ def intersect(a: Union, b: Union) -> Union:
 
 def covers_domain(union: Union) -> bool:
     """Whether the intervals together contain every confidence from 0 to 100."""
-    reach, reach_closed = 0.0, False  # covered so far: [0, reach] (or [0, reach) if open)
+    reach, reach_closed = LOW, False  # covered so far: [LOW, reach] (or [LOW, reach) if open)
     started = False
     for part in sorted(union, key=lambda i: (i.lo, not i.lo_closed)):
         if part.empty:
             continue
         if not started:
-            if part.lo != 0.0 or not part.lo_closed:
+            if part.lo != LOW or not part.lo_closed:
                 return False
             started = True
         elif part.lo > reach or (part.lo == reach and not (reach_closed or part.lo_closed)):
             return False
         if (part.hi, part.hi_closed) > (reach, reach_closed):
             reach, reach_closed = part.hi, part.hi_closed
-    return started and reach == 100.0 and reach_closed
+    return started and reach == HIGH and reach_closed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,7 +128,7 @@ def check_test(context: Context, atom: ast.LabelCheck | ast.KeyCheck) -> None:
     if isinstance(test, ast.Threshold):
         _check_threshold(context, test, atom)
     elif isinstance(test, ast.Between):
-        if test.low.value <= 0 and test.high.value >= 100:
+        if test.low.value <= LOW and test.high.value >= HIGH:
             context.warn(
                 test.span,
                 ALWAYS_HOLDS,
@@ -144,8 +147,8 @@ def check_test(context: Context, atom: ast.LabelCheck | ast.KeyCheck) -> None:
             context.warn(
                 test.span,
                 ALWAYS_HOLDS,
-                "together these thresholds cover every confidence from 0 to 100, so the "
-                "group always holds",
+                f"together these thresholds cover every confidence from {CONFIDENCE_RANGE[0]} "
+                f"to {CONFIDENCE_RANGE[1]}, so the group always holds",
             )
 
 
@@ -163,7 +166,7 @@ def _check_threshold(
         context.warn(
             threshold.span,
             NEVER_HOLDS,
-            f"`{shown}` never holds: confidence runs from 0 to 100",
+            f"`{shown}` never holds: {RUNS}",
         )
     elif covers_domain((interval,)):
         tail = (
@@ -174,7 +177,7 @@ def _check_threshold(
         context.warn(
             threshold.span,
             ALWAYS_HOLDS,
-            f"`{shown}` always holds (confidence runs from 0 to 100): {tail}",
+            f"`{shown}` always holds ({RUNS}): {tail}",
             hint="fix the threshold, or suppress this warning if presence is the point",
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import ast
+from ..model import SAMPLING, SAMPLING_PERCENTAGE, SAMPLING_RANGE
 from . import registry
 from .context import Context
 from .json import JsonCondition, JsonContext
@@ -21,7 +22,7 @@ _HINT = "use a smaller percentage; every other condition is moot next to it"
 
 @registry.rule(ast.Sampling, codes=(SAMPLE_ALL,))
 def check_sampling(context: Context, node: ast.Sampling) -> None:
-    if node.percent.value >= 100:
+    if node.percent.value >= SAMPLING_RANGE[1]:
         context.warn(
             node.span,
             SAMPLE_ALL,
@@ -32,10 +33,13 @@ def check_sampling(context: Context, node: ast.Sampling) -> None:
 
 @registry.rule(JsonCondition, codes=(SAMPLE_ALL,))
 def check_json_sampling(context: JsonContext, condition: JsonCondition) -> None:
-    if condition.type == "Sampling" and condition.parameters["RandomSamplingPercentage"] == 100:
+    if condition.type != SAMPLING:
+        return
+    percentage = condition.parameters[SAMPLING_PERCENTAGE]
+    if percentage >= SAMPLING_RANGE[1]:
         context.warn_at(
-            condition.parameter_path("RandomSamplingPercentage"),
+            condition.parameter_path(SAMPLING_PERCENTAGE),
             SAMPLE_ALL,
-            "RandomSamplingPercentage 100 sends every request to human review",
+            f"{SAMPLING_PERCENTAGE} {percentage} sends every request to human review",
             _HINT,
         )

@@ -18,8 +18,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="run the language server (for editors) over stdio",
         description="Run the a2icond language server over standard input and output: "
         "diagnostics, formatting, completion, hover, rename and quick fixes for .cond files "
-        "(and diagnostics for JSON activation-condition files). Editors start it; see "
-        "docs/editors.md.",
+        "(and diagnostics for JSON activation-condition files). Editors start it: VS Code "
+        "through the a2icond extension, Neovim and Helix from their language-server settings.",
     )
     p.add_argument(
         "--stdio",

@@ -28,6 +28,7 @@ COMMANDS = [
     "fmt",
     "decompile",
     "explain",
+    "lsp",
 ]
 
 EPILOG = """\

@@ -8,9 +8,8 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
-from ..diagnostics import Diagnostic, render_all
-
 if TYPE_CHECKING:  # pragma: no cover
+    from ..diagnostics import Diagnostic
     from ..model import Conditions
 
 SOURCES = ("rekognition", "textract")
@@ -35,6 +34,8 @@ def add_source_option(
 def print_diagnostics(
     diagnostics: Iterable[Diagnostic], text: str | None = None, stream: TextIO | None = None
 ) -> None:
+    from ..diagnostics import render_all
+
     diagnostics = list(diagnostics)
     if diagnostics:
         print(render_all(diagnostics, text), file=stream or sys.stderr)

@@ -1,7 +1,9 @@
 """`a2icond check FILE...`: check .cond and .json activation-condition files, for CI and pre-commit.
 
-Silent on success (unless -v); every diagnostic of every file otherwise. Large batches are
-spread over processes.
+Silent on success (unless -v); every diagnostic of every file otherwise. A file whose bytes
+were checked before with the same a2icond and options is not checked again (`a2icond.cache`,
+`--no-cache` to skip it). Large batches are spread over processes when the machine has CPUs
+to spare.
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import Diagnostic
 from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..diagnostics import Diagnostic
 
 #: Below this many files one process is as fast as workers (measured with
 #: `python bench/check_bench.py --scan`: on 2 CPUs, 2 workers first won clearly at 1,000 files,
@@ -38,24 +41,44 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     p.add_argument(
         "--jobs",
-        type=int,
+        type=_jobs,
         default=0,
         metavar="N",
-        help="processes to use (default: all cores for large batches)",
+        help="processes to use (default: for large batches, the CPUs the machine's load "
+        "leaves free)",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file, neither reading nor writing the result cache",
     )
     p.set_defaults(func=run)
 
 
-def check_one(path: str, source: str | None) -> tuple[str, str, bool]:
-    """Check one file: `(path, rendered diagnostics, has_errors)`; the source when it passes."""
+def _jobs(text: str) -> int:
+    """`--jobs`: a whole number of processes, 0 for the default."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more processes, got {text!r}")
+    return value
+
+
+def check_one(path: str, source: str | None, data: bytes | None = None) -> tuple[str, str, bool]:
+    """Check one file (its bytes `data`, when already read): `(rendered diagnostics, detail,
+    has_errors)`; the detail names the source when it passes."""
+    from pathlib import Path
+
     from ..compiler import load_text
     from ..diagnostics import CompileError
-    from ..fileio import read_text
+    from ..fileio import decode, read_text
 
     text: str | None = None
     diagnostics: list[Diagnostic]
     try:
-        text = read_text(path)
+        text = read_text(path) if data is None else decode(data, path)
         result = load_text(
             text,
             filename=path,
@@ -63,7 +86,7 @@ def check_one(path: str, source: str | None) -> tuple[str, str, bool]:
             require_source=False,
         )
         diagnostics = list(result.diagnostics)
-        detail = result.source
+        detail: str = result.source
         if Path(path).suffix.lower() == ".json" and source is None:
             from ..jsonconditions import infer_source
 
@@ -78,9 +101,13 @@ def check_one(path: str, source: str | None) -> tuple[str, str, bool]:
     return rendered, detail, failed
 
 
-def _check_chunk(chunk: list[tuple[str, str | None]]) -> list[tuple[str, str, bool]]:
+#: A file to check: `(path, --source)`, or `(path, --source, its bytes)`.
+Item = tuple[Any, ...]
+
+
+def _check_chunk(chunk: list[Item]) -> list[tuple[str, str, bool]]:
     """One worker's share: a run of files, so that results go back in few, large messages."""
-    return [check_one(path, source) for path, source in chunk]
+    return [check_one(*item) for item in chunk]
 
 
 def usable_cpus() -> int:
@@ -99,17 +126,33 @@ def _fork_context() -> Any:
     return None
 
 
-def _primers(items: list[tuple[str, str | None]]) -> list[int]:
+def worker_count(requested: int, files: int) -> int:
+    """Processes for `files` files: `--jobs` when given; else one for a small batch, or as many
+    as the CPUs this process may use that the load average (last minute) leaves idle. On a
+    busy machine workers only compete with each other and with the rest: one process it is."""
+    if requested:
+        return requested
+    if files < PARALLEL_THRESHOLD:
+        return 1
+    cpus = usable_cpus()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on every platform
+        load = 0.0
+    return max(1, min(cpus, round(cpus - load)))
+
+
+def _primers(items: list[Item]) -> list[int]:
     """The first `.json` file and the first other (compiled) file: one of each kind of work."""
     firsts: dict[bool, int] = {}
-    for i, (path, _) in enumerate(items):
-        firsts.setdefault(path.lower().endswith(".json"), i)
+    for i, item in enumerate(items):
+        firsts.setdefault(item[0].lower().endswith(".json"), i)
         if len(firsts) == 2:
             break
     return sorted(firsts.values())
 
 
-def check_all(items: list[tuple[str, str | None]], jobs: int) -> list[tuple[str, str, bool]]:
+def check_all(items: list[Item], jobs: int) -> list[tuple[str, str, bool]]:
     """Check every file, in order; large batches over `jobs` processes.
 
     One file of each kind is checked here before any worker starts: that imports the compiler
@@ -118,7 +161,7 @@ def check_all(items: list[tuple[str, str | None]], jobs: int) -> list[tuple[str,
     out a worker that the machine slows down without sending a message per file.
     """
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
-        return [check_one(path, source) for path, source in items]
+        return [check_one(*item) for item in items]
     from concurrent.futures import ProcessPoolExecutor
 
     done = {i: check_one(*items[i]) for i in _primers(items)}
@@ -134,8 +177,7 @@ def check_all(items: list[tuple[str, str | None]], jobs: int) -> list[tuple[str,
 
 def run(args: argparse.Namespace) -> int:
     files: list[str] = args.files
-    jobs = args.jobs or usable_cpus()
-    results = check_all([(f, args.source) for f in files], jobs)
+    results = check_cached(files, args.source, args.jobs, use_cache=not args.no_cache)
     status = EXIT_OK
     out = sys.stdout
     for path, (rendered, detail, failed) in zip(files, results, strict=True):
@@ -147,3 +189,43 @@ def run(args: argparse.Namespace) -> int:
         elif args.verbose:
             print(f"{path}: ok ({detail})", file=out)
     return status
+
+
+def check_cached(
+    files: list[str], source: str | None, jobs: int, *, use_cache: bool = True
+) -> list[tuple[str, str, bool]]:
+    """Every file's result, in order: from the cache when its bytes were checked before, else
+    checked now (and then remembered). Without a usable cache, every file is checked."""
+    if not use_cache:
+        items: list[Item] = [(f, source) for f in files]
+        return check_all(items, worker_count(jobs, len(items)))
+    from .. import cache
+
+    store = cache.ResultCache({"source": source})
+    results: list[tuple[str, str, bool] | None] = [None] * len(files)
+    todo: list[tuple[int, str | None]] = []
+    items = []
+    for i, path in enumerate(files):
+        data = key = None
+        if path != "-":
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                data = None  # check_one reports it
+        if data is not None:
+            key = cache.digest(data)
+            results[i] = store.get(path, key)
+            if results[i] is not None:
+                continue
+        todo.append((i, key))
+        items.append((path, source) if data is None else (path, source, data))
+    if items:
+        for (i, key), result in zip(
+            todo, check_all(items, worker_count(jobs, len(items))), strict=True
+        ):
+            results[i] = result
+            if key is not None:
+                store.put(files[i], key, result)
+        store.save()
+    return [r for r in results if r is not None]

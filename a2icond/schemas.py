@@ -58,7 +58,8 @@ def _plain(err: Any) -> str:
     """Turn jsonschema's messages into ones that name A2I's rules."""
     validator = err.validator
     if validator == "additionalProperties":
-        return err.message.replace("were unexpected", "are not allowed here").replace(
+        message: str = err.message
+        return message.replace("were unexpected", "are not allowed here").replace(
             "was unexpected", "is not allowed here"
         )
     if validator == "const":

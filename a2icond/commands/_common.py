@@ -8,11 +8,11 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
+from ..model import SOURCES as SOURCES
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..diagnostics import Diagnostic
     from ..model import Conditions
-
-SOURCES = ("rekognition", "textract")
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

@@ -128,7 +128,7 @@ class Machine:
     the contract test builds one from freshly generated tables)."""
 
     def __init__(self, tables: ModuleType, transformer: Any) -> None:
-        self.match = re.compile(tables.PATTERN).match
+        self.pattern = re.compile(tables.PATTERN)
         self.keywords: dict[str, dict[str, str]] = tables.KEYWORDS
         self.ignore: frozenset[str] = tables.IGNORE
         self.newline: frozenset[str] = tables.NEWLINE
@@ -141,24 +141,35 @@ class Machine:
     def tokens(self, text: str) -> Iterator[Token]:
         """The tokens of `text`, comments passed to their callback, blanks dropped; positions
         and line counting as Lark's basic lexer gives them."""
-        match, keywords, ignore = self.match, self.keywords, self.ignore
+        keywords, ignore = self.keywords, self.ignore
         newline_types, callbacks = self.newline, self.callbacks
+        # The scanner resumes each match where the last one ended, as the lexer does.
+        match = self.pattern.scanner(text).match
         pos, end = 0, len(text)
         line, line_start = 1, 0
         while pos < end:
-            m = match(text, pos)
+            m = match()
             if m is None:
                 raise UnexpectedCharacters(pos, line, pos - line_start + 1)
-            value, kind = m.group(0), m.lastgroup
+            kind = m.lastgroup
+            stop = m.end()
+            if kind in ignore and kind not in callbacks:  # blanks: only count their lines
+                if kind in newline_types:
+                    newlines = text.count("\n", pos, stop)
+                    if newlines:
+                        line += newlines
+                        line_start = text.rindex("\n", pos, stop) + 1
+                pos = stop
+                continue
             assert kind is not None
-            stop = pos + len(value)
+            value = m.group()
             column = pos - line_start + 1
             if kind in newline_types and "\n" in value:
                 end_line = line + value.count("\n")
                 end_line_start = pos + value.rindex("\n") + 1
                 end_column = stop - end_line_start + 1
             else:
-                end_line, end_line_start, end_column = line, line_start, column + len(value)
+                end_line, end_line_start, end_column = line, line_start, column + stop - pos
             if kind in keywords:
                 found = keywords[kind].get(value.lower())
                 if found is None and not value.isascii():
@@ -167,7 +178,7 @@ class Machine:
                 yield Token(kind, value, pos, line, column, end_line, end_column, stop)
             elif kind not in ignore:
                 yield Token(kind, value, pos, line, column, end_line, end_column, stop)
-            elif kind in callbacks:
+            else:
                 callbacks[kind](Token(kind, value, pos, line, column, end_line, end_column, stop))
             line, line_start, pos = end_line, end_line_start, stop
 

@@ -143,12 +143,11 @@ class Machine:
         and line counting as Lark's basic lexer gives them."""
         keywords, ignore = self.keywords, self.ignore
         newline_types, callbacks = self.newline, self.callbacks
-        # The scanner resumes each match where the last one ended, as the lexer does.
-        match = self.pattern.scanner(text).match
+        match = self.pattern.match
         pos, end = 0, len(text)
         line, line_start = 1, 0
         while pos < end:
-            m = match()
+            m = match(text, pos)
             if m is None:
                 raise UnexpectedCharacters(pos, line, pos - line_start + 1)
             kind = m.lastgroup

@@ -251,6 +251,10 @@ class Machine:
                 return value_stack[-1]
 
 
+def _same(children: list[Any]) -> list[Any]:
+    return children
+
+
 def _reduction(rule: tuple[Any, ...], transformer: Any) -> _Reduce:
     """What a rule's reduction does, as Lark's tree builder would: keep and splice children
     (`include`), return a lone child of a `?rule` as is, else call the transformer's method
@@ -259,7 +263,7 @@ def _reduction(rule: tuple[Any, ...], transformer: Any) -> _Reduce:
     if expand1 and size == 1 and include is None:
         return (None, size, origin)
     if name is None:
-        call: Callable[[list[Any]], Any] = list
+        call: Callable[[list[Any]], Any] = _same  # a fresh list already
     else:
         call = getattr(transformer, name)
     if expand1:
@@ -270,10 +274,14 @@ def _reduction(rule: tuple[Any, ...], transformer: Any) -> _Reduce:
 
     if include is not None:
         final = call
+        # A left-recursive `_` rule (`_items: _items "," item`) comes first in its parent: its
+        # list is taken over rather than copied, as Lark does, so long chains stay linear.
+        first, first_splice = include[0]
+        rest = include[1:]
 
         def call(children: list[Any]) -> Any:
-            kept: list[Any] = []
-            for i, splice in include:
+            kept: list[Any] = children[first] if first_splice else [children[first]]
+            for i, splice in rest:
                 if splice:
                     kept.extend(children[i])
                 else:

@@ -21,16 +21,16 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .report import FileResult
 
 #: Bumped when the file's layout changes.
 FORMAT = 1
 
 #: Past this many entries a cache file starts afresh (it grows only with distinct paths).
 MAX_ENTRIES = 100_000
-
-#: One result: (rendered diagnostics, detail shown with -v, has errors).
-Result = tuple[str, str, bool]
 
 
 def digest(data: bytes) -> str:
@@ -120,22 +120,23 @@ class ResultCache:
             return {}
         return data["entries"]  # type: ignore[no-any-return]
 
-    def get(self, path: str, key: str) -> Result | None:
+    def get(self, path: str, key: str) -> FileResult | None:
         """The result stored for `path` with content `key`, if there is a well-formed one."""
         entry = self.entries.get(path)
-        if (
-            isinstance(entry, list)
-            and len(entry) == 4
-            and entry[0] == key
-            and isinstance(entry[1], str)
-            and isinstance(entry[2], str)
-            and isinstance(entry[3], bool)
-        ):
-            return (entry[1], entry[2], entry[3])
-        return None
+        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == key):
+            return None
+        from .report import FileResult
 
-    def put(self, path: str, key: str, result: Result) -> None:
-        self.changed[path] = [key, *result]
+        try:
+            result = FileResult.from_json(entry[1])
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return None
+        if result.path != path or not _well_formed(result):
+            return None
+        return result
+
+    def put(self, path: str, key: str, result: FileResult) -> None:
+        self.changed[path] = [key, result.to_json()]
 
     def save(self) -> None:
         """Write the new results, merged with what another run may have saved meanwhile;
@@ -161,3 +162,20 @@ class ResultCache:
             os.replace(tmp, self.path)
         except (OSError, UnicodeError):
             Path(tmp).unlink(missing_ok=True)
+
+
+def _well_formed(result: FileResult) -> bool:
+    """Every field of the right type (a cache file is read, not trusted)."""
+    fields = (
+        ("message", str), ("line", int), ("column", int), ("end_line", int),
+        ("end_column", int), ("severity", str), ("code", str), ("filename", str), ("hint", str),
+    )  # fmt: skip
+    return (
+        isinstance(result.text, str | None)
+        and isinstance(result.detail, str)
+        and all(
+            isinstance(getattr(d, name), kind) for d in result.diagnostics for name, kind in fields
+        )
+        and all(isinstance(n, str) for d in result.diagnostics for n in d.notes)
+        and all(d.severity in ("error", "warning") for d in result.diagnostics)
+    )

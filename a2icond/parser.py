@@ -21,7 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from . import _parser_tables, ast
+from . import _parser_tables, ast, syntax_hints
 from .diagnostics import CompileError, Diagnostic, Span
 from .model import DEPTH_LIMIT
 
@@ -301,6 +301,56 @@ def _run(text: str) -> ast.Program:
     return _machine().run(text)  # type: ignore[no-any-return]
 
 
+def expected_after(prefix: str) -> frozenset[str] | None:
+    """The terminals (`LABEL`, `STRING`, `IDENT`, `$END`, ...) the grammar accepts right after
+    `prefix`, or None when `prefix` is not the start of any program (or does not lex).
+
+    For editors (completion, keyword-typo fixes): the tables, walked without building the AST.
+    """
+    machine = _machine()
+    states, reduce = machine.states, machine.reduce
+    stack = [machine.start]
+    saved, _state.comments = _state.comments, []
+    try:
+        for token in machine.tokens(prefix):
+            while True:
+                arg = states[stack[-1]].get(token.type)
+                if arg is None:
+                    return None
+                if arg >= 0:
+                    stack.append(arg)
+                    break
+                callback, size, origin = reduce[-1 - arg]
+                if callback is None:
+                    del stack[-1]
+                elif size:
+                    del stack[-size:]
+                stack.append(states[stack[-1]][origin])
+    except UnexpectedCharacters:
+        return None
+    finally:
+        _state.comments = saved
+    return frozenset(t for t in states[stack[-1]] if t.isupper() or t == "$END")
+
+
+def lex(text: str) -> list[tuple[str, Span]]:
+    """Every token of `text`, comments included, as (terminal name, span) in order; up to the
+    first character no terminal matches. For editors (semantic highlighting)."""
+    out: list[tuple[str, Span]] = []
+    saved, _state.comments = _state.comments, []
+    try:
+        for token in _machine().tokens(text):
+            out.append((token.type, _tspan(token)))
+    except UnexpectedCharacters:
+        pass
+    finally:
+        comments, _state.comments = _state.comments, saved
+    if comments:
+        out += [("COMMENT", c.span) for c in comments]
+        out.sort(key=lambda item: item[1].start)
+    return out
+
+
 def parse(text: str, *, filename: str = "<string>") -> ast.Program:
     """Parse `text` into a Program, or raise `CompileError` with the syntax error."""
     program, problems = parse_with_problems(text, filename=filename)
@@ -328,6 +378,7 @@ def parse_with_problems(
                     exc.span,
                     f"conditions nested more than {MAX_NESTING} levels deep",
                     filename=filename,
+                    code="A2I040",
                     hint=f"A2I allows {DEPTH_LIMIT}",
                 )
             ],
@@ -339,7 +390,9 @@ def parse_with_problems(
     program = ast.Program(
         program.source, program.keys, program.body, program.source_span, tuple(comments)
     )
-    return program, [Diagnostic.at(span, message, filename=filename) for span, message in problems]
+    return program, [
+        Diagnostic.at(span, message, filename=filename, code="A2I004") for span, message in problems
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,18 +425,12 @@ def _describe_expected(expected: set[str]) -> str:
 KEYWORDS_UPPER = {k.upper() for k in KEYWORDS}
 
 
-def _end_span(text: str) -> Span:
-    line = text.count("\n") + 1
-    column = len(text) - (text.rfind("\n") + 1) + 1
-    return Span(line, column, line, column + 1, len(text), len(text))
-
-
 def _unexpected_token(exc: Any, text: str, filename: str) -> Diagnostic:
     token = exc.token
     expected = set(exc.expected or ())
     hint = ""
     if token.type == "$END":
-        span = _end_span(text)
+        span = syntax_hints.end_span(text)
         found = "the end of the file"
     else:
         span = _tspan(token)
@@ -394,8 +441,12 @@ def _unexpected_token(exc: Any, text: str, filename: str) -> Diagnostic:
             hint = f"{str(token.value)!r} is a keyword; key names cannot be keywords"
         elif token.type == "NOT":
             hint = "A2I conditions have no negation; `not` can only start a condition"
+    better = syntax_hints.unexpected_token(text, token.type, str(token.value), span, expected)
+    if better is not None:
+        span, message, hint, code = better
+        return Diagnostic.at(span, message, filename=filename, hint=hint, code=code)
     message = f"expected {_describe_expected(expected)}, found {found}"
-    return Diagnostic.at(span, message, filename=filename, hint=hint)
+    return Diagnostic.at(span, message, filename=filename, hint=hint, code="A2I001")
 
 
 def _unexpected_char(exc: Any, text: str, filename: str) -> Diagnostic:
@@ -419,7 +470,8 @@ def _unexpected_char(exc: Any, text: str, filename: str) -> Diagnostic:
     else:
         shown = char if char.isprintable() and char else f"\\u{ord(char):04x}" if char else ""
         message = f"unexpected character {shown!r}"
-    return Diagnostic.at(span, message, filename=filename, hint=hint)
+    code = "A2I004" if char == '"' else "A2I003"
+    return Diagnostic.at(span, message, filename=filename, hint=hint, code=code)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -87,7 +87,8 @@ def test_options_and_no_cache(
 
 def forge(path: Path, target: Path) -> None:
     """A cache file that says `target` (a bad file) passed: what an attacker would plant."""
-    entry = [cache.digest(target.read_bytes()), "", "rekognition", False]
+    result = {"path": str(target), "diagnostics": [], "text": None, "detail": "rekognition"}
+    entry = [cache.digest(target.read_bytes()), result]
     path.write_text(
         json.dumps({"format": cache.FORMAT, "a2icond": cache.fingerprint(),
                     "entries": {str(target): entry}}),
@@ -105,7 +106,16 @@ def test_corrupt_and_foreign_caches_are_ignored(
         path.write_bytes(garbage.encode("utf-8", "surrogateescape"))
         assert run(capsys, bad)[0] == 1
     entries = json.loads(path.read_text(encoding="utf-8"))
-    for wrong in ([1, 2, 3], "x", [entries["entries"][bad][0], "", "", "no"]):
+    key = entries["entries"][bad][0]
+    for wrong in (
+        [1, 2, 3],
+        "x",
+        [key, "not a result"],
+        [key, {"path": "elsewhere.cond", "diagnostics": [], "detail": "rekognition"}],
+        [key, {"path": bad, "diagnostics": [{"message": 5}], "detail": ""}],
+        [key, {"path": bad, "diagnostics": [{"message": "m", "severity": "fine"}]}],
+        [key, {"path": bad, "diagnostics": [{"message": "m", "nonsense": 1}]}],
+    ):
         entries["entries"][bad] = wrong
         path.write_text(json.dumps(entries), encoding="utf-8")
         assert run(capsys, bad)[0] == 1

@@ -13,10 +13,17 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option
+from ._common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    add_output_format_option,
+    add_source_option,
+    print_report,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..diagnostics import Diagnostic
+    from ..report import FileResult
 
 #: Below this many files one process is as fast as workers (measured with
 #: `python bench/check_bench.py --scan`: on 2 CPUs, 2 workers first won clearly at 1,000 files,
@@ -52,6 +59,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="store_true",
         help="check every file, neither reading nor writing the result cache",
     )
+    add_output_format_option(p)
     p.set_defaults(func=run)
 
 
@@ -66,17 +74,19 @@ def _jobs(text: str) -> int:
     return value
 
 
-def check_one(path: str, source: str | None, data: bytes | None = None) -> tuple[str, str, bool]:
-    """Check one file (its bytes `data`, when already read): `(rendered diagnostics, detail,
-    has_errors)`; the detail names the source when it passes."""
+def check_one(path: str, source: str | None, data: bytes | None = None) -> FileResult:
+    """Check one file (its bytes `data`, when already read): its diagnostics (and its text, for
+    the report), or its source."""
     from pathlib import Path
 
     from ..compiler import load_text
     from ..diagnostics import CompileError
     from ..fileio import decode, read_text
+    from ..report import FileResult
 
     text: str | None = None
     diagnostics: list[Diagnostic]
+    detail: str
     try:
         text = read_text(path) if data is None else decode(data, path)
         result = load_text(
@@ -86,7 +96,7 @@ def check_one(path: str, source: str | None, data: bytes | None = None) -> tuple
             require_source=False,
         )
         diagnostics = list(result.diagnostics)
-        detail: str = result.source
+        detail = result.source
         if Path(path).suffix.lower() == ".json" and source is None:
             from ..jsonconditions import infer_source
 
@@ -94,18 +104,14 @@ def check_one(path: str, source: str | None, data: bytes | None = None) -> tuple
     except CompileError as exc:
         diagnostics = exc.diagnostics
         detail = ""
-    from ..diagnostics import render_all
-
-    failed = any(d.severity == "error" for d in diagnostics)
-    rendered = render_all(diagnostics, text if text is not None else None)
-    return rendered, detail, failed
+    return FileResult(path, tuple(diagnostics), text if diagnostics else None, detail)
 
 
 #: A file to check: `(path, --source)`, or `(path, --source, its bytes)`.
 Item = tuple[Any, ...]
 
 
-def _check_chunk(chunk: list[Item]) -> list[tuple[str, str, bool]]:
+def _check_chunk(chunk: list[Item]) -> list[FileResult]:
     """One worker's share: a run of files, so that results go back in few, large messages."""
     return [check_one(*item) for item in chunk]
 
@@ -152,7 +158,7 @@ def _primers(items: list[Item]) -> list[int]:
     return sorted(firsts.values())
 
 
-def check_all(items: list[Item], jobs: int) -> list[tuple[str, str, bool]]:
+def check_all(items: list[Item], jobs: int) -> list[FileResult]:
     """Check every file, in order; large batches over `jobs` processes.
 
     One file of each kind is checked here before any worker starts: that imports the compiler
@@ -179,21 +185,16 @@ def run(args: argparse.Namespace) -> int:
     files: list[str] = args.files
     results = check_cached(files, args.source, args.jobs, use_cache=not args.no_cache)
     status = EXIT_OK
-    out = sys.stdout
-    for path, (rendered, detail, failed) in zip(files, results, strict=True):
-        if rendered:
-            print(rendered, file=out)
-        warned = bool(rendered) and not failed
-        if failed or (args.strict and warned):
+    for result in results:
+        if result.failed or (args.strict and result.diagnostics):
             status = EXIT_PROBLEMS
-        elif args.verbose:
-            print(f"{path}: ok ({detail})", file=out)
+    print_report(results, args.output_format, verbose=args.verbose)
     return status
 
 
 def check_cached(
     files: list[str], source: str | None, jobs: int, *, use_cache: bool = True
-) -> list[tuple[str, str, bool]]:
+) -> list[FileResult]:
     """Every file's result, in order: from the cache when its bytes were checked before, else
     checked now (and then remembered). Without a usable cache, every file is checked."""
     if not use_cache:
@@ -202,7 +203,7 @@ def check_cached(
     from .. import cache
 
     store = cache.ResultCache({"source": source})
-    results: list[tuple[str, str, bool] | None] = [None] * len(files)
+    results: list[FileResult | None] = [None] * len(files)
     todo: list[tuple[int, str | None]] = []
     items = []
     for i, path in enumerate(files):

@@ -9,11 +9,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..diagnostics import Diagnostic, render_all
 from ..model import SOURCES as SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..aws.flow import Built
+    from ..diagnostics import Diagnostic
     from ..model import Conditions
     from ..report import FileResult
 
@@ -39,6 +39,7 @@ def add_source_option(
 def print_diagnostics(
     diagnostics: Iterable[Diagnostic], text: str | None = None, stream: TextIO | None = None
 ) -> None:
+    from ..diagnostics import render_all
     from ..report import use_color
 
     diagnostics = list(diagnostics)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from . import schemas
+from . import jsonread, schemas
 from .diagnostics import CompileError, Diagnostic, Span
 from .jsonpos import format_path, locate
 from .model import (
@@ -36,12 +36,13 @@ CONDITIONS_PATH = (
 def parse_json(text: str, filename: str) -> Any:
     """`json.loads`, with failures turned into a diagnostic at the parser's line and column."""
     try:
-        return json.loads(text)
+        return jsonread.loads(text)
     except json.JSONDecodeError as exc:
+        what = "" if isinstance(exc, jsonread.Refused) else "not valid JSON: "
         raise CompileError(
             [
                 Diagnostic(
-                    f"not valid JSON: {exc.msg}",
+                    f"{what}{exc.msg}",
                     exc.lineno,
                     exc.colno,
                     exc.lineno,
@@ -61,7 +62,7 @@ def extract(document: Any) -> tuple[Any, list[str | int]]:
     """The conditions inside a `build` request or a `describe-flow-definition` response.
 
     Returns the conditions value and the JSON path it was found at (empty for a bare document).
-    The conditions there are a JSON string; it is decoded here.
+    The conditions there are a JSON string; it is decoded here (`jsonread.Refused` propagates).
     """
     value: Any = document
     for step in CONDITIONS_PATH:
@@ -70,8 +71,10 @@ def extract(document: Any) -> tuple[Any, list[str | int]]:
         value = value[step]
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except (json.JSONDecodeError, RecursionError):
+            value = jsonread.loads(value)
+        except jsonread.Refused:
+            raise
+        except json.JSONDecodeError:
             return document, []
     return value, list(CONDITIONS_PATH)
 
@@ -130,7 +133,12 @@ def read_json_conditions(
     must say which), without it the document is checked and reported as `rekognition`.
     """
     document = parse_json(text, filename)
-    document, prefix = extract(document)
+    try:
+        document, prefix = extract(document)
+    except jsonread.Refused as exc:
+        span = locate(text, list(CONDITIONS_PATH))
+        message = f"{format_path(list(CONDITIONS_PATH))}: in the conditions string: {exc.msg}"
+        raise CompileError([Diagnostic.at(span, message, filename=filename)], text) from None
     located_text = text if not prefix else None
 
     def at(path: list[str | int], message: str, hint: str = "") -> Diagnostic:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, print_flow_error, write_output
+from ._common import EXIT_PROBLEMS, print_flow_error, write_output
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,5 +44,4 @@ def run(args: argparse.Namespace) -> int:
         print(render_problems(warnings, flow._all_texts()), file=sys.stderr)
         if args.strict:
             return EXIT_PROBLEMS
-    write_output(dump_json(request, compact=False) + "\n", args.output)
-    return EXIT_OK
+    return write_output(dump_json(request, compact=False) + "\n", args.output)

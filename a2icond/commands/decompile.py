@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option, print_diagnostics, write_output
+from ._common import EXIT_PROBLEMS, add_source_option, print_diagnostics, write_output
 
 EXIT_INTERNAL = 3
 
@@ -49,5 +49,4 @@ def run(args: argparse.Namespace) -> int:
             "the program has no `source` line (give --source to add one)",
             file=sys.stderr,
         )
-    write_output(program, args.output)
-    return EXIT_OK
+    return write_output(program, args.output)

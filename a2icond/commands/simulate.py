@@ -27,6 +27,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..evaluation.simulation import SimulationReport
 
 
+#: Far above any price per task (A2I's public prices are at most 2.40 USD).
+MAX_PRICE = Decimal(1_000_000)
+
+
 def _price(text: str) -> Decimal:
     try:
         value = Decimal(text)
@@ -34,6 +38,8 @@ def _price(text: str) -> Decimal:
         raise argparse.ArgumentTypeError(f"not a price in USD: {text!r}") from None
     if not value.is_finite() or value < 0:
         raise argparse.ArgumentTypeError(f"not a price in USD: {text!r}")
+    if value >= MAX_PRICE:  # arithmetic on 1e999999999 would build a billion-digit number
+        raise argparse.ArgumentTypeError(f"must be less than {MAX_PRICE} USD: {text!r}")
     return value
 
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .. import jsonread
+
 Kind = Literal["rekognition", "textract"]
 Style = Literal["pascal", "camel"]
 
@@ -190,8 +192,8 @@ def _find_record(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
     inner = document.get("inputContent")
     if isinstance(inner, str):  # some records keep the input as a JSON string
         try:
-            inner = json.loads(inner)
-        except (ValueError, RecursionError):
+            inner = jsonread.loads(inner)
+        except ValueError:
             return None
     if isinstance(inner, Mapping) and "aiServiceResponse" in inner:
         return inner
@@ -216,8 +218,10 @@ def normalize(document: Any, name: str = "<response>") -> Response:
         service = record["aiServiceResponse"]
         if isinstance(service, str):
             try:
-                service = json.loads(service)
-            except (ValueError, RecursionError):
+                service = jsonread.loads(service)
+            except jsonread.Refused as exc:
+                raise ResponseError(f"aiServiceResponse (a JSON string): {exc.msg}", name) from None
+            except ValueError:
                 raise ResponseError("aiServiceResponse is a string but not JSON", name) from None
         if not isinstance(service, Mapping):
             raise ResponseError("aiServiceResponse is not a JSON object", name)
@@ -353,9 +357,11 @@ def parse_json_bytes(data: bytes | str, name: str, one_line: bool = False) -> An
     """`json.loads`, with failures as a located `ResponseError` (line and column; only the
     column for a JSON Lines line, whose name already carries the line number)."""
     try:
-        return json.loads(data)
+        return jsonread.loads(data)
     except json.JSONDecodeError as exc:
         where = f"column {exc.colno}" if one_line else f"line {exc.lineno}, column {exc.colno}"
+        if isinstance(exc, jsonread.Refused):
+            raise ResponseError(f"{where}: {exc.msg}", name) from None
         raise ResponseError(f"not valid JSON ({where}): {exc.msg}", name) from None
     except UnicodeDecodeError as exc:
         raise ResponseError(f"not UTF-8 text (byte offset {exc.start})", name) from None

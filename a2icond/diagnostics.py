@@ -79,11 +79,16 @@ class Diagnostic:
             label = f"{self.severity}[{self.code}]"
         return f"{self.filename}:{self.line}:{self.column}: {label}: {self.message}"
 
-    def render(self, text: str | None = None) -> str:
-        """The headline, then the source line with a caret under the span, then any hint."""
+    def render(self, text: str | None = None, *, lines: Sequence[str] | None = None) -> str:
+        """The headline, then the source line with a caret under the span, then any hint.
+
+        `lines` is `text.split("\n")` when the caller already has it (`render_all` splits
+        once for all diagnostics, not once each).
+        """
         out = [self.headline()]
-        if text is not None:
+        if lines is None and text is not None:
             lines = text.split("\n")
+        if lines is not None:
             if 1 <= self.line <= len(lines):
                 src = lines[self.line - 1].rstrip("\r")
                 if len(src) > 200:  # keep huge one-line inputs readable
@@ -140,4 +145,5 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, int]:
 
 
 def render_all(diagnostics: Iterable[Diagnostic], text: str | None) -> str:
-    return "\n".join(d.render(text) for d in diagnostics)
+    lines = text.split("\n") if text is not None else None
+    return "\n".join(d.render(lines=lines) for d in diagnostics)

@@ -67,6 +67,7 @@ class FlowError(Exception):
 def render_problems(problems: Iterable[Problem], texts: Mapping[str, str] | None = None) -> str:
     """Problems for a terminal: `FILE:LINE:COL: error: Field.Path: ...` plus the source line."""
     texts = texts or {}
+    split: dict[str, list[str]] = {}  # each file's lines, split once for all its problems
     out = []
     for p in problems:
         if p.filename and p.line:
@@ -80,7 +81,10 @@ def render_problems(problems: Iterable[Problem], texts: Mapping[str, str] | None
                 filename=p.filename,
                 hint=p.hint,
             )
-            out.append(diagnostic.render(texts.get(p.filename)))
+            text = texts.get(p.filename)
+            if text is not None and p.filename not in split:
+                split[p.filename] = text.split("\n")
+            out.append(diagnostic.render(lines=split.get(p.filename)))
         else:
             where = f"{p.filename}: " if p.filename else ""
             line = f"{where}{p.severity}: {p.text}"

@@ -38,12 +38,23 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     p.add_argument(
         "--jobs",
-        type=int,
+        type=_jobs,
         default=0,
         metavar="N",
         help="processes to use (default: all cores for large batches)",
     )
     p.set_defaults(func=run)
+
+
+def _jobs(text: str) -> int:
+    """`--jobs N`: 0 (the default) means one per usable CPU; negative counts are refused."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (one per CPU) or more: {text!r}")
+    return value
 
 
 def check_one(path: str, source: str | None) -> tuple[str, str, bool]:

@@ -325,6 +325,7 @@ def _pairs(service: Mapping[str, Any], n: Names, name: str) -> tuple[KeyValuePai
 
     text_key = n.text
     out = []
+    value_word_cache: dict[Any, list[tuple[str, float | None]]] = {}
     for key in keys:
         key_words = words(key)
         value_ids: list[str] = []
@@ -335,7 +336,11 @@ def _pairs(service: Mapping[str, Any], n: Names, name: str) -> tuple[KeyValuePai
                     value = by_id.get(value_id)
                     if value is not None:
                         value_ids.append(value_id)
-                        value_words.extend(words(value))
+                        # many KEYs may point at one VALUE: its words are found once
+                        found = value_word_cache.get(value_id)
+                        if found is None:
+                            found = value_word_cache[value_id] = words(value)
+                        value_words.extend(found)
         text = " ".join(str(by_id[w].get(text_key, "")) for w, _ in key_words)
         out.append(
             KeyValuePair(

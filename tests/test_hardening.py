@@ -80,6 +80,10 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+def response_with(confidence: str) -> str:
+    return '{"ModerationLabels":[{"Name":"X","Confidence":C}]}'.replace("C", confidence)
+
+
 def condition_json(threshold: str, label: str = '"X"', extra: str = "") -> str:
     return (
         '{"Conditions":[{"ConditionType":"ModerationLabelConfidenceCheck","ConditionParameters":'
@@ -108,7 +112,7 @@ def test_a_huge_json_number_is_located_at_the_number(tmp_path: Path) -> None:
 
 def test_a_huge_number_in_a_response_is_one_located_line(tmp_path: Path) -> None:
     write(tmp_path, "ok.cond", OK_COND)
-    write(tmp_path, "r.json", '{"ModerationLabels":[{"Name":"X","Confidence":%s}]}' % BIG)
+    write(tmp_path, "r.json", response_with(BIG))
     result = cli("eval", "ok.cond", "r.json", cwd=tmp_path)
     err = clean(result)
     assert "r.json: error: line 1, column 47: a number with 5000 digits" in err
@@ -117,7 +121,7 @@ def test_a_huge_number_in_a_response_is_one_located_line(tmp_path: Path) -> None
 def test_simulate_reports_the_corpus_when_one_jsonl_line_has_a_huge_number(tmp_path: Path) -> None:
     write(tmp_path, "ok.cond", OK_COND)
     good = '{"ModerationLabels":[{"Name":"Explicit","Confidence":99}]}'
-    bad = '{"ModerationLabels":[{"Name":"X","Confidence":%s}]}' % BIG
+    bad = response_with(BIG)
     write(tmp_path, "r.jsonl", f"{good}\n{bad}\n{good}\n")
     result = cli("simulate", "ok.cond", "r.jsonl", "--json", cwd=tmp_path)
     err = clean(result)
@@ -208,7 +212,7 @@ def test_the_reader_refuses_raw_surrogates_nan_and_keeps_its_position() -> None:
     assert caught.value.msg == "nested too deeply to read"
     with pytest.raises(UnicodeDecodeError):
         jsonread.loads(b'{"a": "\xed\xa0\x80"}')  # an encoded surrogate is not UTF-8
-    assert jsonread.loads('{"n": %s, "f": 1.%s}' % ("9" * 100, BIG)) == {
+    assert jsonread.loads('{"n": N, "f": 1.F}'.replace("N", "9" * 100).replace("F", BIG)) == {
         "n": int("9" * 100),
         "f": float("1." + BIG),
     }

@@ -111,7 +111,9 @@ def seeds(reader: str) -> tuple[str, ...]:
         return tuple(_files("examples/**/*.cond") + _files("tests/data/authoring/fmt/*.cond"))
     if reader == "json":
         return tuple(
-            _files("tests/data/aws-doc-examples/*.json") + _files("tests/data/flow/*.json")
+            _files("tests/data/aws-doc-examples/*.json")
+            + _files("tests/data/authoring/decompile/*.json")
+            + _files("tests/data/flow/*.json")
         )
     if reader == "toml":
         return tuple(_files("examples/**/*.toml") + _files("tests/data/flow/*.toml"))

@@ -128,8 +128,8 @@ def _place(
             tail.leading.append(comment)
     for slot in slots:
         if len(slot.trailing) > 1:  # keep one trailing comment, preferably an ignore comment
-            ignores = [c for c in slot.trailing if c.is_ignore]
-            keep = ignores[-1] if ignores else slot.trailing[-1]
+            ignoring = [c for c in slot.trailing if c.is_ignore]
+            keep = ignoring[-1] if ignoring else slot.trailing[-1]
             slot.leading = sorted(
                 slot.leading + [c for c in slot.trailing if c is not keep], key=lambda c: c.start
             )

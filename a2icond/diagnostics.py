@@ -114,6 +114,8 @@ class Diagnostic:
 
 def _printable(line: str) -> str:
     """Show control characters visibly so a binary file cannot garble the terminal."""
+    if line.isprintable():  # the usual line, without a Python-level pass over its characters
+        return line
     return "".join(
         ch if ch == "\t" or ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in line
     )

@@ -81,7 +81,7 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def response_with(confidence: str) -> str:
-    return '{"ModerationLabels":[{"Name":"X","Confidence":C}]}'.replace("C", confidence)
+    return '{"ModerationLabels":[{"Name":"X","Confidence":@}]}'.replace("@", confidence)
 
 
 def condition_json(threshold: str, label: str = '"X"', extra: str = "") -> str:

@@ -197,7 +197,9 @@ def mutate(rng: random.Random, reader: str) -> bytes:
     """One input for `reader`: a seed with one to four edits, as UTF-8 bytes."""
     pool = seeds(reader)
     text = rng.choice(pool)
-    for _ in range(rng.randint(1, 4)):
+    if reader in ("cond", "fmt") and rng.random() < 0.4:
+        text = _relayout(rng, text)
+    for _ in range(rng.randint(0 if reader in ("cond", "fmt") else 1, 4)):
         text = _edit(rng, text, pool)
     if len(text) > LIMIT:
         text = text[:LIMIT]
@@ -210,6 +212,30 @@ def mutate(rng: random.Random, reader: str) -> bytes:
         i = rng.randrange(len(data) + 1)
         data = data[:i] + rng.choice([b"\xff", b"\xed\xa0\x80", b"\x00", b"\xc3"]) + data[i:]
     return data
+
+
+_BREAKS = [
+    "\n",
+    "\n\n",
+    "  # a2icond: ignore\n",
+    "  # a2icond: ignore[A2I101]\n",
+    "  # a2icond: ignore[A2I102, A2I104]\n",
+    "  # a2icond: ignore[A2I105]\n",
+    "  # a note\n",
+    "\n# own line\n",
+]
+
+
+def _relayout(rng: random.Random, text: str) -> str:
+    """The same program laid out differently: line breaks, ignore comments and other comments
+    between tokens (where `fmt` must keep what every ignore comment silences)."""
+    lines = [line for line in text.split("\n") if not line.lstrip().startswith("#")]
+    words = " ".join(lines).split(" ")
+    out = []
+    for word in words:
+        out.append(word)
+        out.append(rng.choice(_BREAKS) if word and rng.random() < 0.25 else " ")
+    return "".join(out)
 
 
 def _edit(rng: random.Random, text: str, pool: tuple[str, ...]) -> str:

@@ -88,7 +88,7 @@ class Diagnostic:
         out = [self.headline()]
         if lines is None and text is not None:
             lines = text.split("\n")
-        if lines is not None:
+        if lines is not None:  # noqa: SIM102 (the block below is unchanged)
             if 1 <= self.line <= len(lines):
                 src = lines[self.line - 1].rstrip("\r")
                 if len(src) > 200:  # keep huge one-line inputs readable

@@ -20,11 +20,12 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from .. import jsonread
+from ..model import Source
 
-Kind = Literal["rekognition", "textract"]
+Kind: TypeAlias = Source  # the kind of response: the model's one `Source` type
 Style = Literal["pascal", "camel"]
 
 #: File name endings read as JSON Lines (one response per line).

@@ -96,6 +96,7 @@ def _place(
     (see `_ignore_targets`): it ends each of them (repeated if several), or, silencing
     nothing, goes on its own line, where it cannot silence anything either.
     """
+
     units = [i for i, line in enumerate(lines) if line.span is not None]
     spans = [lines[i].span for i in units]
     starts = [s.start for s in spans if s is not None]
@@ -156,6 +157,7 @@ def render(program: ast.Program, text: str, warnings: list[Diagnostic] | None = 
     comments = _comments(program, text)
     ignores = _ignore_targets(lines, comments, text, warnings) if warnings else None
     slots, tail = _place(lines, comments, ignores)
+
     out: list[str] = []
     for line, slot in zip(lines, slots, strict=True):
         if line.span is None:
@@ -165,6 +167,8 @@ def render(program: ast.Program, text: str, warnings: list[Diagnostic] | None = 
         _emit_leading(out, slot.leading)
         code = line.text
         if slot.trailing:
+            if slot.trailing[0].is_ignore and line.flat:
+                code = line.flat  # unwrapped, so the ignore comment stays on its warnings' line
             code += "  " + slot.trailing[0].text
         out.append(code)
     _emit_leading(out, tail.leading)
@@ -324,6 +328,7 @@ def _suppression_changed(
                 line,
                 column + 1,
                 filename=where.filename if where else "<string>",
+                code="A2I091",
                 hint="put the ignore comment at the end of the top-level member or declaration "
                 "whose warnings it silences, one member per line",
             )

@@ -127,9 +127,9 @@ class _Lowering:
 def _too_deep(members: tuple[model.Node, ...]) -> list[model.Node]:
     """The groups nested deeper than A2I allows (the outermost offending one on each path)."""
     found = [
-        node
-        for node, path in model.walk(members)
-        if not isinstance(node, model.Condition) and model.level(path) == MAX_DEPTH + 1
+        step.node
+        for step in model.walk(members)
+        if step.level == MAX_DEPTH + 1 and not isinstance(step.node, model.Condition)
     ]
     return sorted(found, key=lambda n: n.span.start)
 
@@ -152,6 +152,7 @@ def lower(
             f"this {'And' if isinstance(node, model.And) else 'Or'} group is nested "
             f"{MAX_DEPTH + 1} levels deep; A2I allows at most {MAX_DEPTH}",
             filename=filename,
+            code="A2I040",
             hint=NESTING_HINT,
         )
         for node in _too_deep(members)
@@ -165,6 +166,7 @@ def lower(
                     f"the compiled conditions are {size} characters of compact JSON; A2I "
                     f"takes at most {MAX_JSON_LENGTH}",
                     filename=filename,
+                    code="A2I041",
                     hint="share thresholds through groups and `any key`, or split the review "
                     "into several flow definitions",
                 )

@@ -23,7 +23,7 @@ from lark.lexer import BasicLexer, Token
 from lark.parsers.lalr_analysis import Shift
 from lark.utils import TextSlice
 
-from . import ast
+from . import ast, syntax_hints
 from .diagnostics import CompileError, Diagnostic, Span
 from .model import DEPTH_LIMIT
 
@@ -110,7 +110,8 @@ class FastBasicLexer(BasicLexer):
                 if all(t.pattern.type == "str" and "i" in t.pattern.flags for t in terminals):
                     found[kind] = {t.pattern.value.lower(): t.name for t in terminals}
             self._keyword_types = found
-        return found  # type: ignore[no-any-return]
+        keyword_types: dict[str, dict[str, str]] = found
+        return keyword_types
 
     def tokens(self, text: str, pos: int = 0, end: int | None = None) -> Iterator[Token]:
         """The tokens of `text[pos:end]`, comments passed to their callback, blanks dropped."""
@@ -130,7 +131,7 @@ class FastBasicLexer(BasicLexer):
             else:
                 found = scanner.match(TextSlice(text, 0, end), pos)
             if not found:
-                raise UnexpectedCharacters(
+                raise UnexpectedCharacters(  # type: ignore[no-untyped-call]
                     text,
                     pos,
                     line,
@@ -221,7 +222,8 @@ def _run(text: str) -> ast.Program:
             try:
                 action, arg = actions[token.type]
             except KeyError:
-                raise UnexpectedToken(token, {t for t in actions if t.isupper()}) from None
+                expected = {t for t in actions if t.isupper()}
+                raise UnexpectedToken(token, expected) from None  # type: ignore[no-untyped-call]
             if action is Shift:
                 state_stack.append(arg)
                 value_stack.append(token)
@@ -239,7 +241,8 @@ def _run(text: str) -> ast.Program:
         try:
             action, arg = actions[end_token.type]
         except KeyError:
-            raise UnexpectedToken(end_token, {t for t in actions if t.isupper()}) from None
+            expected = {t for t in actions if t.isupper()}
+            raise UnexpectedToken(end_token, expected) from None  # type: ignore[no-untyped-call]
         callback, size, origin = reduce[arg]
         children = value_stack[-size:] if size else []
         if size:
@@ -250,6 +253,55 @@ def _run(text: str) -> ast.Program:
         value_stack.append(value)
         if state_stack[-1] == end:
             return value  # type: ignore[no-any-return]
+
+
+def expected_after(prefix: str) -> frozenset[str] | None:
+    """The terminals (`LABEL`, `STRING`, `IDENT`, `$END`, ...) the grammar accepts right after
+    `prefix`, or None when `prefix` is not the start of any program (or does not lex).
+
+    For editors (completion, keyword-typo fixes): Lark's tables, walked without building the AST.
+    """
+    lexer, states, start, _end, reduce = _machine()
+    stack = [start]
+    saved, _state.comments = _state.comments, []
+    try:
+        for token in lexer.tokens(prefix):
+            while True:
+                try:
+                    action, arg = states[stack[-1]][token.type]
+                except KeyError:
+                    return None
+                if action is Shift:
+                    stack.append(arg)
+                    break
+                _callback, size, origin = reduce[arg]
+                if size:
+                    del stack[-size:]
+                stack.append(states[stack[-1]][origin][1])
+    except UnexpectedCharacters:
+        return None
+    finally:
+        _state.comments = saved
+    return frozenset(t for t in states[stack[-1]] if t.isupper() or t == "$END")
+
+
+def lex(text: str) -> list[tuple[str, Span]]:
+    """Every token of `text`, comments included, as (terminal name, span) in order; up to the
+    first character no terminal matches. For editors (semantic highlighting)."""
+    lexer = _machine()[0]
+    out: list[tuple[str, Span]] = []
+    saved, _state.comments = _state.comments, []
+    try:
+        for token in lexer.tokens(text):
+            out.append((token.type, _tspan(token)))
+    except UnexpectedCharacters:
+        pass
+    finally:
+        comments, _state.comments = _state.comments, saved
+    if comments:
+        out += [("COMMENT", c.span) for c in comments]
+        out.sort(key=lambda item: item[1].start)
+    return out
 
 
 def parse(text: str, *, filename: str = "<string>") -> ast.Program:
@@ -276,7 +328,7 @@ def parse_with_problems(
         raise CompileError([_unexpected_char(exc, text, filename)], text) from None
     except UnexpectedInput as exc:  # pragma: no cover - other lexer failures
         raise CompileError(
-            [Diagnostic(str(exc).splitlines()[0], filename=filename)], text
+            [Diagnostic(str(exc).splitlines()[0], filename=filename, code="A2I001")], text
         ) from None
     except _TooDeep as exc:
         raise CompileError(
@@ -285,20 +337,25 @@ def parse_with_problems(
                     exc.span,
                     f"conditions nested more than {MAX_NESTING} levels deep",
                     filename=filename,
+                    code="A2I040",
                     hint=f"A2I allows {DEPTH_LIMIT}",
                 )
             ],
             text,
         ) from None
     except LarkError as exc:  # pragma: no cover - a transformer bug surfaces as this
-        raise CompileError([Diagnostic(f"cannot parse: {exc}", filename=filename)], text) from None
+        raise CompileError(
+            [Diagnostic(f"cannot parse: {exc}", filename=filename, code="A2I090")], text
+        ) from None
     finally:
         comments, problems = _state.comments, _state.problems
         _state.comments, _state.problems, _state.depths = [], [], {}
     program = ast.Program(
         program.source, program.keys, program.body, program.source_span, tuple(comments)
     )
-    return program, [Diagnostic.at(span, message, filename=filename) for span, message in problems]
+    return program, [
+        Diagnostic.at(span, message, filename=filename, code="A2I004") for span, message in problems
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,18 +388,12 @@ def _describe_expected(expected: set[str]) -> str:
 KEYWORDS_UPPER = {k.upper() for k in KEYWORDS}
 
 
-def _end_span(text: str) -> Span:
-    line = text.count("\n") + 1
-    column = len(text) - (text.rfind("\n") + 1) + 1
-    return Span(line, column, line, column + 1, len(text), len(text))
-
-
 def _unexpected_token(exc: Any, text: str, filename: str) -> Diagnostic:
     token = exc.token
     expected = set(exc.expected or ())
     hint = ""
     if token.type == "$END":
-        span = _end_span(text)
+        span = syntax_hints.end_span(text)
         found = "the end of the file"
     else:
         span = _tspan(token)
@@ -353,8 +404,12 @@ def _unexpected_token(exc: Any, text: str, filename: str) -> Diagnostic:
             hint = f"{str(token.value)!r} is a keyword; key names cannot be keywords"
         elif token.type == "NOT":
             hint = "A2I conditions have no negation; `not` can only start a condition"
+    better = syntax_hints.unexpected_token(text, token.type, str(token.value), span, expected)
+    if better is not None:
+        span, message, hint, code = better
+        return Diagnostic.at(span, message, filename=filename, hint=hint, code=code)
     message = f"expected {_describe_expected(expected)}, found {found}"
-    return Diagnostic.at(span, message, filename=filename, hint=hint)
+    return Diagnostic.at(span, message, filename=filename, hint=hint, code="A2I001")
 
 
 def _unexpected_char(exc: Any, text: str, filename: str) -> Diagnostic:
@@ -378,7 +433,8 @@ def _unexpected_char(exc: Any, text: str, filename: str) -> Diagnostic:
     else:
         shown = char if char.isprintable() and char else f"\\u{ord(char):04x}" if char else ""
         message = f"unexpected character {shown!r}"
-    return Diagnostic.at(span, message, filename=filename, hint=hint)
+    code = "A2I004" if char == '"' else "A2I003"
+    return Diagnostic.at(span, message, filename=filename, hint=hint, code=code)
 
 
 # ---------------------------------------------------------------------------------------------

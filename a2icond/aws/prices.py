@@ -38,10 +38,6 @@ TASK_TYPE_NAMES: dict[TaskType, str] = {
 }
 
 
-#: Far above every allowed price; larger amounts are refused before any arithmetic on them.
-MAX_PRICE = Decimal(1_000_000)
-
-
 class PriceError(ValueError):
     """A price that is not a number of US dollars with at most three decimals."""
 
@@ -57,8 +53,8 @@ def parse_price(value: Any) -> Decimal:
         raise PriceError('must be a price in US dollars such as "0.036"') from None
     if not amount.is_finite() or amount < 0:
         raise PriceError("must be a positive amount of US dollars")
-    if amount >= MAX_PRICE:  # `quantize` below cannot hold it (and no allowed price is near)
-        raise PriceError(f"must be less than {MAX_PRICE} US dollars")
+    if amount.adjusted() >= 6:  # before quantize, which cannot hold 1e400 in 28 digits
+        raise PriceError('must be a price in US dollars such as "0.036" (far too large)')
     if amount != amount.quantize(Decimal("0.001")):
         raise PriceError("must be a whole number of tenths of a cent (at most 3 decimals)")
     return amount.quantize(Decimal("0.001"))

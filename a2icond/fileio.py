@@ -54,6 +54,7 @@ def read_text(path: str | os.PathLike[str], filename: str | None = None) -> str:
                 Diagnostic(
                     "cannot read file: its name holds a character no path can hold",
                     filename=repr(name)[1:-1],
+                    code="A2I010",
                 )
             ]
         ) from None

@@ -368,7 +368,7 @@ def target_eval(data: bytes) -> str:
 
 def target_toml(data: bytes) -> str:
     """`a2icond build x.flow.toml` (and `submit --dry-run`), next to a good `ok.cond`."""
-    from a2icond.aws.flow import FlowDefinition, FlowError, render_problems
+    from a2icond.aws.flow import FlowDefinition, FlowError, build_request, render_problems
     from a2icond.diagnostics import CompileError
     from a2icond.fileio import decode
     from a2icond.model import dump_json
@@ -383,7 +383,8 @@ def target_toml(data: bytes) -> str:
     except FlowError as exc:
         _utf8(exc.render())
         return "refused"
-    _utf8(dump_json(request, compact=False), render_problems(flow.problems(), flow._all_texts()))
+    built = build_request(flow)
+    _utf8(dump_json(request, compact=False), render_problems(built.problems, built.texts))
     return "ok"
 
 

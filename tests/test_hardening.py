@@ -60,9 +60,14 @@ def cli(
     return subprocess.CompletedProcess(
         proc.args,
         proc.returncode,
-        proc.stdout.decode("utf-8", "replace"),
-        proc.stderr.decode("utf-8", "replace"),
+        uncoded(proc.stdout.decode("utf-8", "replace")),
+        uncoded(proc.stderr.decode("utf-8", "replace")),
     )
+
+
+def uncoded(text: str) -> str:
+    """`error[A2I029]:` read as `error:`: these tests are about places and messages."""
+    return re.sub(r"\b(error|warning)\[A2I\d+\]:", r"\1:", text)
 
 
 def clean(result: subprocess.CompletedProcess[str], status: int = 1) -> str:
@@ -347,7 +352,17 @@ def test_flow_file_values_that_crashed(tmp_path: Path, edit: str, expected: str)
 def test_a_nul_in_the_conditions_path(tmp_path: Path) -> None:
     write(tmp_path, "f.toml", FLOW.replace('"ok.cond"', '"ok\\u0000.cond"'))
     err = clean(cli("build", "f.toml", cwd=tmp_path))
-    assert "ok\\x00.cond:1:1: error: cannot read file: its name holds a character" in err
+    assert "f.toml:2:1: error: " in err and '(got "ok\\u0000.cond")' in err
+
+
+def test_reading_a_path_with_a_nul_is_a_diagnostic() -> None:
+    from a2icond.fileio import read_text
+
+    with pytest.raises(CompileError) as caught:
+        read_text("ok\x00.cond")
+    assert caught.value.diagnostics[0].headline().startswith(
+        "ok\\x00.cond:1:1: error[A2I010]: cannot read file: its name holds a character"
+    )
 
 
 # -- 6. simulate --price 1e999999999 -------------------------------------------------------------
@@ -547,7 +562,7 @@ def profile_env(tmp_path: Path) -> dict[str, str]:
 
 
 def _echo_headers(standin: Any) -> Any:
-    from tests.sagemaker_standin import Reply
+    from a2icond.testing.sagemaker import Reply
 
     def reply(body: dict[str, Any]) -> Any:
         headers = standin.received[-1].headers
@@ -568,7 +583,7 @@ def _echo_headers(standin: Any) -> Any:
 def test_profile_credentials_never_reach_the_screen(
     tmp_path: Path, profile_env: dict[str, str], operation: str, command: list[str]
 ) -> None:
-    from tests.sagemaker_standin import StandIn
+    from a2icond.testing.sagemaker import StandIn
 
     with StandIn() as standin:
         standin.script(operation, _echo_headers(standin))

@@ -360,8 +360,10 @@ def test_reading_a_path_with_a_nul_is_a_diagnostic() -> None:
 
     with pytest.raises(CompileError) as caught:
         read_text("ok\x00.cond")
-    assert caught.value.diagnostics[0].headline().startswith(
-        "ok\\x00.cond:1:1: error[A2I010]: cannot read file: its name holds a character"
+    assert (
+        caught.value.diagnostics[0]
+        .headline()
+        .startswith("ok\\x00.cond:1:1: error[A2I010]: cannot read file: its name holds a character")
     )
 
 

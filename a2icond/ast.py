@@ -19,6 +19,9 @@ from .model import Source
 
 SourceName: TypeAlias = Source  # the model's one `Source` type, under the name the AST used
 
+#: The longest integer literal read exactly (the same limit as `jsonread.MAX_INT_DIGITS`).
+MAX_INT_DIGITS = 100
+
 
 def _span() -> Span:
     return field(default=NOWHERE, compare=False, repr=False)
@@ -33,7 +36,11 @@ class Number:
 
     @property
     def value(self) -> int | float:
-        return float(self.text) if "." in self.text else int(self.text)
+        # An integer past MAX_INT_DIGITS reads as a float (far outside every range, so the
+        # checker reports it): `int()` refuses 4,300 digits and is slow before that.
+        if "." in self.text or len(self.text) > MAX_INT_DIGITS:
+            return float(self.text)
+        return int(self.text)
 
 
 @dataclass(frozen=True)

@@ -248,11 +248,20 @@ class _Checker:
 
     def check_range(self, number: ast.Number, bounds: tuple[float, float], what: str) -> bool:
         low, high = bounds
-        if not low <= number.value <= high:
-            unit = "%" if what.startswith("a sampling") else ""
+        if "." not in number.text and len(number.text) > ast.MAX_INT_DIGITS:
             self.error(
                 number.span,
-                f"{what} must be from {low:g}{unit} to {high:g}{unit} (got {number.text}{unit})",
+                f"a number with {len(number.text)} digits; a2icond reads integers of at most "
+                f"{ast.MAX_INT_DIGITS} digits",
+                code="A2I029",
+            )
+            return False
+        if not low <= number.value <= high:
+            unit = "%" if what.startswith("a sampling") else ""
+            got = number.text if len(number.text) <= 40 else f"a {len(number.text)}-digit number"
+            self.error(
+                number.span,
+                f"{what} must be from {low:g}{unit} to {high:g}{unit} (got {got}{unit})",
                 code="A2I029",
             )
             return False

@@ -108,8 +108,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: one line, never a traceback
         if args.debug:
             raise
+        detail = f"{type(exc).__name__}: {exc}"
+        submit = sys.modules.get("a2icond.aws.submit")  # loaded only if AWS was talked to
+        if submit is not None:
+            detail = submit.redact(detail)
         print(
-            f"a2icond: internal error: {type(exc).__name__}: {exc} "
+            f"a2icond: internal error: {detail} "
             "(run with --debug for a traceback, and please report it)",
             file=sys.stderr,
         )

@@ -77,6 +77,11 @@ REGISTRY: tuple[Code, ...] = (
     _e("A2I061", "invalid-toml", "a flow file that is not valid TOML"),
     # -- a2icond itself ------------------------------------------------------------------------
     _e("A2I090", "internal-error", "a bug in a2icond: its own output failed its own checks"),
+    _e(
+        "A2I091",
+        "fmt-ignore-placement",
+        "an ignore comment `fmt` cannot place without changing what it silences",
+    ),
     # -- warnings ------------------------------------------------------------------------------
     _w("A2I101", "unknown-label", "a label name Rekognition never returns"),
     _w("A2I102", "model-6.1-label", "a Rekognition model 6.1 label name that model 7 renamed"),

@@ -88,16 +88,21 @@ class Diagnostic:
         label = f"{self.severity}[{self.code}]" if self.code else self.severity
         return f"{self.where()}: {label}: {self.message}"
 
-    def render(self, text: str | None = None, *, color: bool = False) -> str:
+    def render(
+        self, text: str | None = None, *, color: bool = False, lines: Sequence[str] | None = None
+    ) -> str:
         """The headline, then the source line with a caret under the span, then any hint.
 
         `color` adds ANSI colours (see `a2icond.report.use_color` for when to ask for them).
+        `lines` is `text.split("\n")` when the caller already has it (`render_all` splits once
+        for all diagnostics, not once each: 34,667 errors in 1 MB took 52 s).
         """
         if color:
-            return self._render_color(text)
+            return self._render_color(text, lines)
         out = [self.headline()]
-        if text is not None:
+        if lines is None and text is not None:
             lines = text.split("\n")
+        if lines is not None:  # noqa: SIM102 (the block below is unchanged)
             if 1 <= self.line <= len(lines):
                 src = lines[self.line - 1].rstrip("\r")
                 if len(src) > 200:  # keep huge one-line inputs readable
@@ -120,9 +125,9 @@ class Diagnostic:
         out.extend(f"  = note: {n}" for n in self.notes)
         return "\n".join(out)
 
-    def _render_color(self, text: str | None) -> str:
+    def _render_color(self, text: str | None, lines: Sequence[str] | None = None) -> str:
         """`render`'s lines with rustc's colours: the same text once the escapes are removed."""
-        plain = self.render(text).split("\n")
+        plain = self.render(text, lines=lines).split("\n")
         accent = _RED if self.severity == "error" else _YELLOW
         where = f"{self.where()}:"
         label = f"{self.severity}[{self.code}]" if self.code else self.severity
@@ -145,6 +150,8 @@ _RESET, _BOLD, _RED, _YELLOW, _BLUE = "\033[0m", "\033[1m", "\033[31m", "\033[33
 
 def _printable(line: str) -> str:
     """Show control characters visibly so a binary file cannot garble the terminal."""
+    if line.isprintable():  # the usual line, without a Python-level pass over its characters
+        return line
     return "".join(
         ch if ch == "\t" or ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in line
     )
@@ -176,4 +183,5 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, int]:
 
 
 def render_all(diagnostics: Iterable[Diagnostic], text: str | None, *, color: bool = False) -> str:
-    return "\n".join(d.render(text, color=color) for d in diagnostics)
+    lines = text.split("\n") if text is not None else None
+    return "\n".join(d.render(text, color=color, lines=lines) for d in diagnostics)

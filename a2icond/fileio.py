@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -47,6 +48,16 @@ def read_text(path: str | os.PathLike[str], filename: str | None = None) -> str:
         raise CompileError(
             [Diagnostic(f"cannot read file: {exc.strerror or exc}", filename=name, code="A2I010")]
         ) from None
+    except ValueError:  # a NUL character or a lone surrogate: no file can have that name
+        raise CompileError(
+            [
+                Diagnostic(
+                    "cannot read file: its name holds a character no path can hold",
+                    filename=repr(name)[1:-1],
+                    code="A2I010",
+                )
+            ]
+        ) from None
     return decode(data, name)
 
 
@@ -57,6 +68,14 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
     The file keeps its permissions when it already exists.
     """
     target = Path(path)
+    if target.is_dir():  # refuse before leaving a temporary file in the folder above
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
+    if target.exists() and not target.is_file():
+        # A device or a pipe (`-o /dev/stdout`): write into it; renaming over it would replace
+        # the device node itself with a plain file.
+        with open(target, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        return
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:

@@ -22,10 +22,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import ast, printer
-from .model import Source
+from .diagnostics import CompileError, Diagnostic, Span
+from .model import Conditions, Source
 
 _WHITESPACE = " \t\f\r\n\v"
 _IGNORE = re.compile(r"a2icond:\s*ignore\b", re.IGNORECASE)
@@ -83,8 +85,18 @@ def _comments(program: ast.Program, text: str) -> list[_Comment]:
     return out
 
 
-def _place(lines: list[printer.Line], comments: list[_Comment]) -> tuple[list[_Slot], _Slot]:
-    """Assign each comment to an output line (or to the end of the file)."""
+def _place(
+    lines: list[printer.Line],
+    comments: list[_Comment],
+    ignores: dict[int, tuple[int, ...]] | None = None,
+) -> tuple[list[_Slot], _Slot]:
+    """Assign each comment to an output line (or to the end of the file).
+
+    `ignores` maps an ignore comment's start to the output lines whose warnings it silenced
+    (see `_ignore_targets`): it ends each of them (repeated if several), or, silencing
+    nothing, goes on its own line, where it cannot silence anything either.
+    """
+
     units = [i for i, line in enumerate(lines) if line.span is not None]
     spans = [lines[i].span for i in units]
     starts = [s.start for s in spans if s is not None]
@@ -96,7 +108,14 @@ def _place(lines: list[printer.Line], comments: list[_Comment]) -> tuple[list[_S
         prev_span = spans[k] if k >= 0 else None
         inside = prev_span is not None and comment.start < prev_span.end
         following = units[k + 1] if k + 1 < len(units) else None
-        if inside:
+        targets = ignores.get(comment.start) if ignores else None
+        if targets:
+            for target in targets:
+                slots[target].trailing.append(comment)
+        elif targets is not None:  # silences nothing: keep it where it cannot start to
+            home = units[k] if inside else following
+            (slots[home] if home is not None else tail).leading.append(comment)
+        elif inside:
             slot = slots[units[k]]
             if comment.is_ignore and not comment.own_line:
                 slot.trailing.append(comment)
@@ -110,8 +129,8 @@ def _place(lines: list[printer.Line], comments: list[_Comment]) -> tuple[list[_S
             tail.leading.append(comment)
     for slot in slots:
         if len(slot.trailing) > 1:  # keep one trailing comment, preferably an ignore comment
-            ignores = [c for c in slot.trailing if c.is_ignore]
-            keep = ignores[-1] if ignores else slot.trailing[-1]
+            ignoring = [c for c in slot.trailing if c.is_ignore]
+            keep = ignoring[-1] if ignoring else slot.trailing[-1]
             slot.leading = sorted(
                 slot.leading + [c for c in slot.trailing if c is not keep], key=lambda c: c.start
             )
@@ -128,10 +147,17 @@ def _emit_leading(out: list[str], comments: list[_Comment]) -> None:
         out.append("")
 
 
-def render(program: ast.Program, text: str) -> str:
-    """The canonical text of `program` (parsed from `text`) with `text`'s comments."""
+def render(program: ast.Program, text: str, warnings: list[Diagnostic] | None = None) -> str:
+    """The canonical text of `program` (parsed from `text`) with `text`'s comments.
+
+    `warnings` are the program's warnings before suppression; with them, every
+    `# a2icond: ignore` comment is placed so that it silences the same warnings as before.
+    """
     lines = printer.layout(program)
-    slots, tail = _place(lines, _comments(program, text))
+    comments = _comments(program, text)
+    ignores = _ignore_targets(lines, comments, text, warnings) if warnings else None
+    slots, tail = _place(lines, comments, ignores)
+
     out: list[str] = []
     for line, slot in zip(lines, slots, strict=True):
         if line.span is None:
@@ -159,48 +185,153 @@ def format_source(text: str, *, filename: str = "<string>", source: Source | Non
     from .compiler import compile as compile_text
     from .parser import parse
 
+    before = compile_text(text, source=source, filename=filename)  # first: it refuses huge files
     program = parse(text, filename=filename)
-    before = compile_text(text, source=source, filename=filename)
-    result = render(program, text)
-    _verify(program, before.to_json(), result, source, Counter(d.code for d in before.warnings))
+    raw = _raw_warnings(program, source, filename)
+    result = render(program, text, raw)
+    _verify(program, before, result, source, text, raw)
     return result
+
+
+def _raw_warnings(
+    program: ast.Program, source: Source | None, filename: str = "<string>"
+) -> list[Diagnostic] | None:
+    """The program's warnings before any ignore comment silences them (None without ignore
+    comments: then there is nothing to keep)."""
+    if not any(_IGNORE.search(c.text) for c in program.comments):
+        return None
+    from dataclasses import replace
+
+    from . import checker, lint
+
+    analysis = checker.check(program, source=source, filename=filename)
+    return lint.lint(replace(program, comments=()), analysis, filename=filename)
+
+
+def _ignore_targets(
+    lines: list[printer.Line],
+    comments: list[_Comment],
+    text: str,
+    warnings: list[Diagnostic],
+) -> dict[int, tuple[int, ...]]:
+    """For each ignore comment, the output lines holding the warnings it silences today.
+
+    A warning silenced today is one on the comment's line whose code the comment names (or any,
+    for a bare `ignore`). Its output line is the one printing the unit (declaration, top-level
+    member) its start falls in. A comment whose warnings cannot be placed is left out (the
+    default placement, then the self-check, decide).
+    """
+    from .lint import ignored_codes
+
+    line_starts = [0]
+    line_starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+    units = [i for i, line in enumerate(lines) if line.span is not None]
+    spans = [lines[i].span for i in units]
+    starts = [s.start for s in spans if s is not None]
+
+    def unit_of(d: Diagnostic) -> int | None:
+        if not 1 <= d.line <= len(line_starts):
+            return None
+        offset = line_starts[d.line - 1] + d.column - 1
+        k = bisect.bisect_right(starts, offset) - 1
+        span = spans[k] if k >= 0 else None
+        return units[k] if span is not None and offset < span.end else None
+
+    out: dict[int, tuple[int, ...]] = {}
+    for comment in comments:
+        if not comment.is_ignore:
+            continue
+        codes = ignored_codes([ast.Comment(comment.text, _line_span(comment.line))]).get(
+            comment.line, frozenset()
+        )
+        silenced = [
+            d for d in warnings if d.line == comment.line and (codes is None or d.code in codes)
+        ]
+        targets = {unit_of(d) for d in silenced}
+        if None in targets:
+            continue
+        out[comment.start] = tuple(sorted(t for t in targets if t is not None))
+    return out
+
+
+def _line_span(line: int) -> Span:
+    return Span(line, 1, line, 1)
+
+
+def _shown(warnings: Sequence[Diagnostic]) -> Counter[tuple[str, str]]:
+    """The reported warnings, independent of where they are (messages may name lines)."""
+    return Counter((d.code, _LINE_REF.sub("line N", d.message)) for d in warnings)
+
+
+_LINE_REF = re.compile(r"line \d+")
 
 
 def _verify(
     program: ast.Program,
-    json_before: str,
+    before: Conditions,
     result: str,
     source: Source | None,
-    warnings_before: Counter[str] | None = None,
+    text: str,
+    raw: list[Diagnostic] | None,
 ) -> None:
-    """Refuse a result that changes the meaning, loses a comment, or reports a warning the
-    input silenced (an ignore comment that ends up on another line than its warning)."""
+    """Refuse a result that changes the meaning, the warnings reported, or loses a comment;
+    and one that formatting again would change (black's stability check)."""
     from .compiler import compile as compile_text
-    from .diagnostics import CompileError
     from .parser import parse
 
     try:
         again = parse(result)
         after = compile_text(result, source=source)
-        json_after = after.to_json()
     except CompileError as exc:
         raise FormatterError(f"the formatted text does not compile: {exc}") from None
     if again != program:
         raise FormatterError("the formatted text parses to a different program")
-    if json_after != json_before:
+    if after.to_json() != before.to_json():
         raise FormatterError("the formatted text compiles to different JSON")
     lost = Counter(c.text.rstrip() for c in program.comments) - Counter(
         c.text.rstrip() for c in again.comments
     )
     if lost:
         raise FormatterError(f"comments would be lost: {sorted(lost)}")
-    # A warning that was silenced must stay silenced. (The reverse may happen: an ignore comment
-    # that was on the wrong line of a construct the layout joins into one line now silences
-    # its warning; A2I110, the report of such comments, is left out for the same reason.)
-    warnings_after = Counter(d.code for d in after.warnings if d.code != "A2I110")
-    appeared = warnings_after - (warnings_before or Counter())
-    if warnings_before is not None and appeared:
-        raise FormatterError(
-            f"the formatted text would report warnings the input silences: "
-            f"{sorted(appeared.elements())}"
-        )
+    if _shown(after.warnings) != _shown(before.warnings):
+        raise _suppression_changed(before.warnings, after.warnings, raw or [], text)
+    if render(again, result, _raw_warnings(again, source)) != result:
+        raise FormatterError("formatting the formatted text would change it again")
+
+
+def _suppression_changed(
+    before: Sequence[Diagnostic],
+    after: Sequence[Diagnostic],
+    raw: Sequence[Diagnostic],
+    text: str,
+) -> CompileError:
+    """The layout cannot keep what the ignore comments silence (one comment would have to
+    silence part of a line): a located error for the user, and nothing is written."""
+    changed = (_shown(after) - _shown(before)) + (_shown(before) - _shown(after))
+    code, message = next(iter(changed))
+    where = next(
+        (d for d in raw if (d.code, _LINE_REF.sub("line N", d.message)) == (code, message)),
+        None,
+    )
+    appears = _shown(after)[(code, message)] > _shown(before)[(code, message)]
+    line = where.line if where else 1
+    column = where.column if where else 1
+    return CompileError(
+        [
+            Diagnostic(
+                f"fmt cannot keep what `# a2icond: ignore` comments silence here: the canonical "
+                f"layout puts this {code} warning on a line where it would be "
+                f"{'reported' if appears else 'silenced'} "
+                f"({'it is silenced now' if appears else 'it is reported now'})",
+                line,
+                column,
+                line,
+                column + 1,
+                filename=where.filename if where else "<string>",
+                code="A2I091",
+                hint="put the ignore comment at the end of the top-level member or declaration "
+                "whose warnings it silences, one member per line",
+            )
+        ],
+        text,
+    )

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple, Protocol
 
-from . import schemas
+from . import jsonread, schemas
 from .diagnostics import CompileError, Diagnostic, Span
 from .jsonpos import Locator, format_path, json_string_offsets, locate_offsets, span_of
 from .model import (
@@ -41,12 +41,13 @@ from .model import (
 def parse_json(text: str, filename: str) -> Any:
     """`json.loads`, with failures turned into a diagnostic at the parser's line and column."""
     try:
-        return json.loads(text)
+        return jsonread.loads(text)
     except json.JSONDecodeError as exc:
+        what = "" if isinstance(exc, jsonread.Refused) else "not valid JSON: "
         raise CompileError(
             [
                 Diagnostic(
-                    f"not valid JSON: {exc.msg}",
+                    f"{what}{exc.msg}",
                     exc.lineno,
                     exc.colno,
                     exc.lineno,
@@ -90,14 +91,17 @@ def _string_or_value(
     inner, offsets = json_string_offsets(text, start)
     locator = Locator(inner, offsets=offsets, host=text)
     try:
-        return Found(json.loads(inner), locator, origin)
-    except json.JSONDecodeError as exc:
+        return Found(jsonread.loads(inner), locator, origin)
+    except json.JSONDecodeError as exc:  # jsonread.Refused too: a long integer, NaN, a surrogate
         span = locator.value([]) if not inner else _offset_span(locator, exc.pos)
+        what = (
+            "in the string" if isinstance(exc, jsonread.Refused) else "the string is not valid JSON"
+        )
         raise CompileError(
             [
                 Diagnostic.at(
                     span,
-                    f"{format_path(path)}: the string is not valid JSON: {exc.msg}",
+                    f"{format_path(path)}: {what}: {exc.msg}",
                     filename=filename,
                     code="A2I012",
                 )
@@ -172,7 +176,7 @@ def extract(document: Any) -> tuple[Any, list[str | int]]:
     """The conditions inside a `build` request or a `describe-flow-definition` response.
 
     Returns the conditions value and the JSON path it was found at (empty for a bare document).
-    The conditions there are a JSON string; it is decoded here.
+    The conditions there are a JSON string; it is decoded here (`jsonread.Refused` propagates).
     """
     value: Any = document
     for step in CONDITIONS_PATH:
@@ -181,8 +185,10 @@ def extract(document: Any) -> tuple[Any, list[str | int]]:
         value = value[step]
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except (json.JSONDecodeError, RecursionError):
+            value = jsonread.loads(value)
+        except jsonread.Refused:
+            raise
+        except json.JSONDecodeError:
             return document, []
     return value, list(CONDITIONS_PATH)
 

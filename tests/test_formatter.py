@@ -280,11 +280,12 @@ def test_a_line_that_fits_is_not_wrapped() -> None:
 
 
 def test_the_warnings_self_check_refuses_a_moved_ignore_comment() -> None:
-    from a2icond.formatter import FormatterError, _verify
+    from a2icond.formatter import _raw_warnings, _verify
 
     text = 'label "Weird" confidence > 5  # a2icond: ignore[A2I101]\n'
     program = parser.parse(text)
     before = a2icond.compile(text)
     moved = '# a2icond: ignore[A2I101]\nlabel "Weird" confidence > 5\n'
-    with pytest.raises(FormatterError, match="would report warnings the input silences"):
-        _verify(program, before.to_json(), moved, None, Counter(d.code for d in before.warnings))
+    raw = _raw_warnings(program, None)
+    with pytest.raises(a2icond.CompileError, match="fmt cannot keep what"):
+        _verify(program, before, moved, None, text, raw)

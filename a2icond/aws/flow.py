@@ -495,9 +495,21 @@ def read_flow_text(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise FlowError([_toml_problem(exc, filename)], {filename: text}) from None
+    except ValueError:  # int() on a decimal integer past Python's 4,300-digit limit
+        problem = Problem("", _LONG_INTEGER, code="A2I061")
+        raise FlowError(
+            [problem.located(filename, *_long_integer_at(text))], {filename: text}
+        ) from None
     except RecursionError:
-        problem = Problem("", "invalid TOML: nested too deeply").located(filename, 1, 1, 2)
-        raise FlowError([problem], {filename: text}) from None
+        line, column = _too_deep_at(text)
+        problem = Problem("", "invalid TOML: nested too deeply", code="A2I061")
+        located = problem.located(filename, line, column, column + 1)
+        raise FlowError([located], {filename: text}) from None
+    too_long = _long_integer_key(data)
+    if too_long is not None:
+        problem = Problem(".".join(too_long), _LONG_INTEGER, code="A2I061")
+        located = _locate(problem, too_long, locate_keys(text), filename)
+        raise FlowError([located], {filename: text})
     return flow_from_dict(data, filename=filename, base_dir=base_dir, text=text)
 
 
@@ -845,6 +857,76 @@ def _problem_from_diagnostic(d: Diagnostic) -> Problem:
         end_column=d.end_column if d.end_line == d.line else 0,
         code=d.code,
     )
+
+
+# --- numbers and nesting that tomllib reads badly ----------------------------------------------
+
+#: The longest integer a flow file may hold (the same limit as every JSON input's).
+MAX_INT_DIGITS = 100
+_LONG_INTEGER = f"an integer of more than {MAX_INT_DIGITS} digits; no flow-file value is that large"
+_TOML_LONG_INT = re.compile(
+    r"(?:=|\[|,|\{)[ \t]*([+-]?[0-9](?:_?[0-9]){%d,})" % MAX_INT_DIGITS  # noqa: UP031
+)
+
+
+def _long_integer_key(data: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """The key path of the first integer past `MAX_INT_DIGITS` digits (hex, octal or binary
+    TOML integers have no length limit in `tomllib`; printing one would fail)."""
+    limit = 10**MAX_INT_DIGITS
+    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, Mapping):
+            stack.extend(((*path, str(k)), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((path, v) for v in value)
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= limit:
+            return path
+    return None
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _long_integer_at(text: str) -> tuple[int, int, int]:
+    """Where the over-long decimal integer that stopped `tomllib` is (line, column, end)."""
+    match = _TOML_LONG_INT.search(text)
+    if match is None:
+        return 1, 1, 2
+    line, column = _line_column(text, match.start(1))
+    end = column + (match.end(1) - match.start(1)) if "\n" not in match.group(1) else column + 1
+    return line, column, end
+
+
+def _too_deep_at(text: str) -> tuple[int, int]:
+    """Where array or inline-table nesting first goes past 100 levels (quotes and comments
+    skipped roughly: this only places an error `tomllib` already raised)."""
+    depth = 0
+    quote = ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 1
+            elif ch == quote or ch == "\n":
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > 100:
+                return _line_column(text, i)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return 1, 1
 
 
 _TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")

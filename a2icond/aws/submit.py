@@ -108,7 +108,10 @@ def make_client(
             connect_timeout=10,
             read_timeout=60,
         )
-        return session.client("sagemaker", endpoint_url=endpoint_url, config=config)
+        remember_credentials(session)
+        client = session.client("sagemaker", endpoint_url=endpoint_url, config=config)
+        client.meta.events.register("request-created.sagemaker", _remember_signed)
+        return client
 
 
 def error_code(exc: BaseException) -> str:
@@ -197,13 +200,66 @@ def error_message(exc: BaseException, doing: str = "") -> str:
     return f"{prefix}{type(exc).__name__}: {exc}"
 
 
+#: Every credential botocore resolved for a client made here (env, profile, SSO, container,
+#: instance role, refreshed ones as they are used): what `redact` blanks out.
+_SECRETS: set[str] = set()
+
+#: Header-like `name=value` / `name: value` text an endpoint may echo back: never shown raw.
+_HEADER_SECRET = re.compile(
+    r"(?i)\b(authorization)(\s*[=:]\s*)\S[^\n\"']*"
+    r"|\b(x-amz-security-token|x-amz-signature|x-amz-credential|credential|signature"
+    r"|aws_secret_access_key|aws_session_token|aws_security_token)(\s*[=:]\s*)[^\s,;&\"']+"
+)
+#: Access key ids (long-term `AKIA`, temporary `ASIA`).
+_ACCESS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
+
+
+def remember_credentials(session: Any) -> None:
+    """Note the credentials a boto3 session resolved (whatever their source) for `redact`."""
+    credentials = session.get_credentials()
+    if credentials is None:
+        return
+    frozen = credentials.get_frozen_credentials()
+    for secret in (frozen.access_key, frozen.secret_key, frozen.token):
+        if secret and len(secret) >= 4:
+            _SECRETS.add(secret)
+
+
+def _remember_signed(request: Any = None, **_: Any) -> None:
+    """botocore's `request-created` hook: the session token each signed request carries (a
+    refreshed one included), for `redact`."""
+    headers = getattr(request, "headers", None) or {}
+    for name in ("X-Amz-Security-Token",):
+        value = headers.get(name)
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        if isinstance(value, str) and len(value) >= 4:
+            _SECRETS.add(value)
+
+
 def redact(text: str) -> str:
-    """`text` with any credential from the environment blanked out."""
-    for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+    """`text` without credentials: every one botocore resolved for our clients, those in the
+    environment, access key ids, and the values of echoed request headers that carry them."""
+    secrets = set(_SECRETS)
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+    ):
         secret = os.environ.get(name)
         if secret and len(secret) >= 4:
-            text = text.replace(secret, "****")
-    return text
+            secrets.add(secret)
+    for secret in sorted(secrets, key=len, reverse=True):  # a token may contain a shorter one
+        text = text.replace(secret, "****")
+    text = _HEADER_SECRET.sub(_blank_value, text)
+    return _ACCESS_KEY_ID.sub("****", text)
+
+
+def _blank_value(match: re.Match[str]) -> str:
+    if match.group(1):
+        return f"{match.group(1)}{match.group(2)}****"
+    return f"{match.group(3)}{match.group(4)}****"
 
 
 @contextmanager

@@ -95,15 +95,35 @@ def usage_error(message: str) -> int:
     return EXIT_USAGE
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Print to standard output, or write `output` atomically."""
+def write_output(text: str, output: str | None) -> int:
+    """Print to standard output, or write `output` atomically; the exit status.
+
+    A write that fails (a missing or read-only folder, a folder named as the file, a full disk)
+    is one located line and exit 1; an existing file is then left as it was.
+    """
     if output and output != "-":
         from ..fileio import atomic_write
 
-        atomic_write(output, text)
+        try:
+            atomic_write(output, text)
+        except (OSError, ValueError) as exc:
+            return write_failed(output, exc)
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            return write_failed("<stdout>", exc)
+    return EXIT_OK
+
+
+def write_failed(path: str, exc: BaseException) -> int:
+    """`PATH: error: cannot write: REASON` (exit 1), for any output that could not be written."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    print(f"{path}: error: cannot write: {reason}", file=sys.stderr)
+    return EXIT_PROBLEMS
 
 
 def load_conditions(path: str, source: str | None) -> Conditions:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, print_flow_error, write_output
+from ._common import EXIT_PROBLEMS, print_flow_error, write_output
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -68,5 +68,4 @@ def run(args: argparse.Namespace) -> int:
         from ..aws.terraform import to_terraform
 
         document = to_terraform(built.request, args.resource_name)
-    write_output(dump_json(document, compact=False) + "\n", args.output)
-    return EXIT_OK
+    return write_output(dump_json(document, compact=False) + "\n", args.output)

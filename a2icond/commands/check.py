@@ -77,13 +77,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _jobs(text: str) -> int:
-    """`--jobs`: a whole number of processes, 0 for the default."""
+    """`--jobs N`: 0 (the default) means one per usable CPU; negative counts are refused."""
     try:
         value = int(text)
     except ValueError:
-        value = -1
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more processes, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be 0 (one per CPU) or more: {text!r}")
     return value
 
 

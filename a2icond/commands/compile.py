@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option, print_diagnostics, write_output
+from ._common import EXIT_PROBLEMS, add_source_option, print_diagnostics, write_output
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,5 +44,4 @@ def run(args: argparse.Namespace) -> int:
     output = conditions.to_json(compact=args.compact)
     if not (args.compact and args.output and args.output != "-"):
         output += "\n"
-    write_output(output, args.output)
-    return EXIT_OK
+    return write_output(output, args.output)

@@ -17,6 +17,7 @@ from ._common import (
     EXIT_USAGE,
     add_source_option,
     print_diagnostics,
+    write_failed,
     write_output,
 )
 
@@ -73,8 +74,7 @@ def run(args: argparse.Namespace) -> int:
             "the program has no `source` line (give --source to add one)",
             file=sys.stderr,
         )
-    write_output(program, args.output)
-    return EXIT_OK
+    return write_output(program, args.output)
 
 
 def _run_code(args: argparse.Namespace) -> int:
@@ -130,8 +130,7 @@ def _run_code(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     output = args.output
     if len(programs) == 1 and not (output and Path(output).is_dir()):
-        write_output(programs[0][1], output)
-        return status
+        return write_output(programs[0][1], output) or status
     if programs and not output:
         print(
             f"a2icond: {args.file} holds {len(programs)} activation-conditions values; give "
@@ -141,8 +140,14 @@ def _run_code(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if programs:
         folder = Path(output)
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return write_failed(str(folder), exc)
         for name, program in programs:
-            atomic_write(folder / name, program)
+            try:
+                atomic_write(folder / name, program)
+            except (OSError, ValueError) as exc:
+                return write_failed(str(folder / name), exc)
             print(f"wrote {folder / name}", file=sys.stderr)
     return status

@@ -189,7 +189,9 @@ def _describe_selection(result: EvaluationResult) -> str:
         kind = block.get("BlockType", block.get("blockType"))
         text = block.get("Text", block.get("text"))
         entity = block.get("EntityTypes", block.get("entityTypes")) or []
-        what = entity[0] if kind == "KEY_VALUE_SET" and entity else kind
+        what = (
+            entity[0] if kind == "KEY_VALUE_SET" and isinstance(entity, list) and entity else kind
+        )
         ident = block.get("Id", block.get("id"))
         shown.append(
             f"{what} {json.dumps(text, ensure_ascii=False)}" if text else f"{what} {ident}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option, print_diagnostics
+from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option, print_diagnostics, write_failed
 
 EXIT_INTERNAL = 3
 
@@ -85,7 +85,10 @@ def format_one(path: str, args: argparse.Namespace) -> int:
         sys.stdout.write(result)
         sys.stdout.flush()
     elif changed:
-        atomic_write(path, result)
+        try:
+            atomic_write(path, result)
+        except (OSError, ValueError) as exc:
+            return write_failed(path, exc)
         print(f"reformatted: {path}", file=sys.stderr)
     return EXIT_OK
 

@@ -27,6 +27,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..evaluation.simulation import SimulationReport
 
 
+#: Far above any price per task (A2I's public prices are at most 2.40 USD).
+MAX_PRICE = Decimal(1_000_000)
+#: Decimals a price may have (A2I's are in tenths of a cent).
+MAX_DECIMALS = 9
+
+
 def _price(text: str) -> Decimal:
     try:
         value = Decimal(text)
@@ -34,6 +40,13 @@ def _price(text: str) -> Decimal:
         raise argparse.ArgumentTypeError(f"not a price in USD: {text!r}") from None
     if not value.is_finite() or value < 0:
         raise argparse.ArgumentTypeError(f"not a price in USD: {text!r}")
+    if value >= MAX_PRICE:  # arithmetic on 1e999999999 would build a billion-digit number
+        raise argparse.ArgumentTypeError(f"must be less than {MAX_PRICE} USD: {text!r}")
+    # 1e-999999999 would build the same billion-digit number, as a fraction's denominator
+    tiny = value != 0 and value.adjusted() < -MAX_DECIMALS
+    value = value.normalize()  # cheap, and 0E-999999999 becomes 0
+    if tiny or int(value.as_tuple().exponent) < -MAX_DECIMALS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_DECIMALS} decimals: {text!r}")
     return value
 
 

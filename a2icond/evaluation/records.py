@@ -197,30 +197,39 @@ def _compare_node(
 def _compare_selection(
     selected: Mapping[str, Any], recorded: Mapping[str, Any], resp: Response
 ) -> list[Difference]:
-    """Compare the selected items by identity: block ids, or label names and confidences."""
+    """Compare the selected items by identity: block ids, or label names and confidences.
+
+    Linear in the items (each side's identities are a set built once). A recorded selection
+    that is not a list of objects is a difference, not a crash.
+    """
     if resp.kind == "textract":
+        keys, what = ("blocks", "Blocks"), "blocks"
 
-        def ident(items: Any) -> list[str]:
-            return [str(b.get("id", b.get("Id"))) for b in items or () if isinstance(b, Mapping)]
+        def ident(b: Mapping[str, Any]) -> str:
+            return str(b.get("id", b.get("Id")))
 
-        mine = ident(next(iter(selected.values()), []))
-        theirs = ident(recorded.get("blocks", recorded.get("Blocks")))
-        what = "blocks"
     else:
+        keys, what = ("moderationLabels", "ModerationLabels"), "labels"
 
-        def ident(items: Any) -> list[str]:
-            return [
-                f"{b.get('name', b.get('Name'))}@{b.get('confidence', b.get('Confidence'))}"
-                for b in items or ()
-                if isinstance(b, Mapping)
-            ]
+        def ident(b: Mapping[str, Any]) -> str:
+            return f"{b.get('name', b.get('Name'))}@{b.get('confidence', b.get('Confidence'))}"
 
-        mine = ident(next(iter(selected.values()), []))
-        theirs = ident(recorded.get("moderationLabels", recorded.get("ModerationLabels")))
-        what = "labels"
-    missing = [i for i in theirs if i not in set(mine)]
-    extra = [i for i in mine if i not in set(theirs)]
+    def idents(items: Any) -> list[str]:
+        if not isinstance(items, list):
+            return []
+        return [ident(b) for b in items if isinstance(b, Mapping)]
+
     out = []
+    theirs_raw = recorded.get(keys[0], recorded.get(keys[1]))
+    if theirs_raw is not None and not isinstance(theirs_raw, list):
+        out.append(
+            Difference(f"selectedAiServiceResponse.{keys[0]}", "the record's value is not a list")
+        )
+    mine = idents(next(iter(selected.values()), []))
+    theirs = idents(theirs_raw)
+    mine_set, theirs_set = set(mine), set(theirs)
+    missing = [i for i in theirs if i not in mine_set]
+    extra = [i for i in mine if i not in theirs_set]
     if missing:
         out.append(
             Difference("selectedAiServiceResponse", f"A2I selected {what} we did not: {missing}")

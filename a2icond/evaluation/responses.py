@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
+from .. import jsonread
 from ..model import Source
 
 Kind: TypeAlias = Source  # the kind of response: the model's one `Source` type
@@ -197,8 +198,8 @@ def _find_record(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
     inner = document.get("inputContent")
     if isinstance(inner, str):  # some records keep the input as a JSON string
         try:
-            inner = json.loads(inner)
-        except (ValueError, RecursionError):
+            inner = jsonread.loads(inner)
+        except ValueError:
             return None
     if isinstance(inner, Mapping) and "aiServiceResponse" in inner:
         return inner
@@ -237,8 +238,10 @@ def normalize(document: Any, name: str = "<response>") -> Response:
         service = record["aiServiceResponse"]
         if isinstance(service, str):
             try:
-                service = json.loads(service)
-            except (ValueError, RecursionError):
+                service = jsonread.loads(service)
+            except jsonread.Refused as exc:
+                raise ResponseError(f"aiServiceResponse (a JSON string): {exc.msg}", name) from None
+            except ValueError:
                 raise ResponseError("aiServiceResponse is a string but not JSON", name) from None
         if not isinstance(service, Mapping):
             raise ResponseError("aiServiceResponse is not a JSON object", name)
@@ -350,6 +353,7 @@ def _pairs(service: Mapping[str, Any], n: Names, name: str) -> tuple[KeyValuePai
 
     text_key = n.text
     out = []
+    value_word_cache: dict[Any, list[tuple[str, float | None]]] = {}
     for key in keys:
         key_words = words(key)
         value_ids: list[str] = []
@@ -360,7 +364,11 @@ def _pairs(service: Mapping[str, Any], n: Names, name: str) -> tuple[KeyValuePai
                     value = by_id.get(value_id)
                     if value is not None:
                         value_ids.append(value_id)
-                        value_words.extend(words(value))
+                        # many KEYs may point at one VALUE: its words are found once
+                        found = value_word_cache.get(value_id)
+                        if found is None:
+                            found = value_word_cache[value_id] = words(value)
+                        value_words.extend(found)
         text = " ".join(str(by_id[w].get(text_key, "")) for w, _ in key_words)
         out.append(
             KeyValuePair(
@@ -382,9 +390,11 @@ def parse_json_bytes(data: bytes | str, name: str, one_line: bool = False) -> An
     """`json.loads`, with failures as a located `ResponseError` (line and column; only the
     column for a JSON Lines line, whose name already carries the line number)."""
     try:
-        return json.loads(data)
+        return jsonread.loads(data)
     except json.JSONDecodeError as exc:
         where = f"column {exc.colno}" if one_line else f"line {exc.lineno}, column {exc.colno}"
+        if isinstance(exc, jsonread.Refused):
+            raise ResponseError(f"{where}: {exc.msg}", name) from None
         raise ResponseError(f"not valid JSON ({where}): {exc.msg}", name) from None
     except UnicodeDecodeError as exc:
         raise ResponseError(f"not UTF-8 text (byte offset {exc.start})", name) from None

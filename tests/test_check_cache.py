@@ -188,7 +188,7 @@ def test_negative_jobs_is_a_usage_error(
     with pytest.raises(SystemExit) as exc:
         cli.main(["check", "--jobs", "-1", str(files[0])])
     assert exc.value.code == 2
-    assert "expected 0 or more processes" in capsys.readouterr().err
+    assert "must be 0 (one per CPU) or more" in capsys.readouterr().err
 
 
 def test_the_cached_path_loads_no_compiler(files: list[Path]) -> None:

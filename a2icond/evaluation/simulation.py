@@ -24,16 +24,9 @@ from fractions import Fraction
 from typing import Any
 
 from ..model import Conditions
+from .decoding import decode_or_error, read_responses
 from .evaluate import Plan, prepare, tree_probability
-from .responses import (
-    Response,
-    ResponseError,
-    expand,
-    is_jsonl,
-    normalize,
-    parse_document,
-    read_file,
-)
+from .responses import Response, ResponseError, expand, is_jsonl, normalize
 
 #: At most this many bad inputs are listed (all are counted), to keep memory flat.
 MAX_LISTED_ERRORS = 1000
@@ -180,11 +173,10 @@ def _run_chunk(plan: Plan, chunk: list[tuple[str, Any]]) -> Tally:
     tally = Tally(len(plan.tree))
     for item in chunk:
         if item[0] == "file":
-            for name, document in read_file(item[1]):
+            for name, document in read_responses(item[1]):
                 _count(plan, tally, name, document)
         else:
-            for name, document in parse_document(item[2], item[1], one_line=True):
-                _count(plan, tally, name, document)
+            _count(plan, tally, item[1], decode_or_error(item[2], item[1], one_line=True))
     tally.fold(plan)
     return tally
 
@@ -293,11 +285,10 @@ def _simulate_here(plan: Plan, inputs: Iterable[Any], total: Tally, bar: Any) ->
         if item[0] == "doc":
             _count(plan, total, item[1], item[2])
         elif item[0] == "file":
-            for name, document in read_file(item[1]):
+            for name, document in read_responses(item[1]):
                 _count(plan, total, name, document)
         else:
-            for name, document in parse_document(item[2], item[1], one_line=True):
-                _count(plan, total, name, document)
+            _count(plan, total, item[1], decode_or_error(item[2], item[1], one_line=True))
         if bar is not None:
             bar.update(total.documents + total.errors - before)
 

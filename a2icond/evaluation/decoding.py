@@ -1,0 +1,271 @@
+"""Fast decoding: bytes of a response straight into the small form the evaluator reads.
+
+Parsing dominates a simulation: a Textract response is hundreds of kilobytes of geometry and
+text the conditions never look at. msgspec decodes the bytes into typed structures of only the
+fields the evaluator reads (a block's `Id`, `BlockType`, `EntityTypes`, `Confidence`, `Text`,
+`Relationships`; a label's `Name`, `ParentName`, `Confidence`), in either key style, skipping the
+rest without building it. The structures are strict: anything they do not describe exactly (an
+A2I output record, a video moderation response, a block without an `Id`, a confidence that is a
+string, `NaN`, a byte-order mark, invalid JSON) fails to decode here and goes down the full path
+(`json.loads` + `normalize`), which gives the same result or the same located error. So the
+fast path changes speed, never an answer; the tests run every stored response through both.
+
+The service response itself (`Response.raw`, for the sampling seed and the selection) is
+decoded with `json.loads` only when something asks for it, from the bytes kept beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import msgspec
+
+from .responses import (
+    KeyValuePair,
+    Label,
+    Response,
+    ResponseError,
+    normalize,
+    parse_json_bytes,
+)
+
+_UNSET = msgspec.UNSET
+_Unset = msgspec.UnsetType
+
+
+class _PRel(msgspec.Struct, rename="pascal", gc=False):
+    type: str | None = None
+    ids: list[str] | None = None
+
+
+class _CRel(msgspec.Struct, rename="camel", gc=False):
+    type: str | None = None
+    ids: list[str] | None = None
+
+
+class _PBlock(msgspec.Struct, rename="pascal", gc=False):
+    id: str
+    block_type: str | None = None
+    entity_types: list[str] | None = None
+    confidence: float | None = None
+    text: str = ""
+    relationships: list[_PRel] | None = None
+
+
+class _CBlock(msgspec.Struct, rename="camel", gc=False):
+    id: str
+    block_type: str | None = None
+    entity_types: list[str] | None = None
+    confidence: float | None = None
+    text: str = ""
+    relationships: list[_CRel] | None = None
+
+
+class _PLabel(msgspec.Struct, rename="pascal", gc=False):
+    name: str
+    confidence: float
+    parent_name: str | None = None
+
+
+class _CLabel(msgspec.Struct, rename="camel", gc=False):
+    name: str
+    confidence: float
+    parent_name: str | None = None
+
+
+class _Document(msgspec.Struct, gc=False):
+    """The top level. The `Raw` fields only note that a key is there (records and responses
+    carrying A2I's results go down the full path); they are not decoded."""
+
+    p_blocks: list[_PBlock] | _Unset = msgspec.field(default=_UNSET, name="Blocks")
+    c_blocks: list[_CBlock] | _Unset = msgspec.field(default=_UNSET, name="blocks")
+    p_labels: list[_PLabel] | _Unset = msgspec.field(default=_UNSET, name="ModerationLabels")
+    c_labels: list[_CLabel] | _Unset = msgspec.field(default=_UNSET, name="moderationLabels")
+    record: msgspec.Raw | _Unset = msgspec.field(default=_UNSET, name="aiServiceResponse")
+    input_content: msgspec.Raw | _Unset = msgspec.field(default=_UNSET, name="inputContent")
+    activation: msgspec.Raw | _Unset = msgspec.field(
+        default=_UNSET, name="HumanLoopActivationOutput"
+    )
+    c_activation: msgspec.Raw | _Unset = msgspec.field(
+        default=_UNSET, name="humanLoopActivationOutput"
+    )
+
+
+_DECODER = msgspec.json.Decoder(_Document)
+
+
+class LazyDocument(Mapping[str, Any]):
+    """The service response, parsed with `json.loads` from its bytes on first use.
+
+    Read-only and equal in content to what the full path parses; a simulation never asks for
+    it, so its documents are never parsed twice.
+    """
+
+    __slots__ = ("_data", "_document")
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._document: dict[str, Any] | None = None
+
+    def _load(self) -> dict[str, Any]:
+        if self._document is None:
+            self._document = json.loads(self._data)
+            self._data = b""
+        return self._document
+
+    def __getitem__(self, key: str) -> Any:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __repr__(self) -> str:
+        return f"LazyDocument({self._load()!r})"
+
+
+def decode_response(data: bytes, name: str = "<response>", one_line: bool = False) -> Response:
+    """One response from its bytes: the fast path when it fits, else the full one.
+
+    Raises `ResponseError` exactly as `normalize(parse_json_bytes(data))` would.
+    """
+    fast = _fast(data, name)
+    if fast is not None:
+        return fast
+    return normalize(parse_json_bytes(data, name, one_line), name)
+
+
+def decode_or_error(data: bytes, name: str, one_line: bool = False) -> Response | ResponseError:
+    """`decode_response`, with the error returned rather than raised (for counting)."""
+    try:
+        return decode_response(data, name, one_line)
+    except ResponseError as exc:
+        return exc
+
+
+def _fast(data: bytes, name: str) -> Response | None:
+    try:
+        doc = _DECODER.decode(data)
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    if (
+        doc.record is not _UNSET
+        or doc.input_content is not _UNSET
+        or doc.activation is not _UNSET
+        or doc.c_activation is not _UNSET
+    ):
+        return None
+    # the full path's order: Blocks, blocks, ModerationLabels, moderationLabels
+    if doc.p_blocks is not _UNSET:
+        return _textract(doc.p_blocks, "pascal", data, name)
+    if doc.c_blocks is not _UNSET:
+        return _textract(doc.c_blocks, "camel", data, name)
+    labels: list[_PLabel] | list[_CLabel]
+    if doc.p_labels is not _UNSET:
+        labels, style = doc.p_labels, "pascal"
+    elif doc.c_labels is not _UNSET:
+        labels, style = doc.c_labels, "camel"
+    else:
+        return None  # neither service: the full path words the error
+    return Response(
+        "rekognition",
+        style,  # type: ignore[arg-type]
+        LazyDocument(data),
+        labels=tuple(Label(item.name, item.confidence, i) for i, item in enumerate(labels)),
+        name=name,
+    )
+
+
+def _textract(
+    blocks: list[_PBlock] | list[_CBlock], style: str, data: bytes, name: str
+) -> Response:
+    """Key-value pairs exactly as `responses._pairs` builds them, from the typed blocks.
+
+    One dict from id to block, built once: every relationship look-up is O(1), so a 100-page
+    document costs per page what a 1-page one does.
+    """
+    by_id: dict[str, _PBlock | _CBlock] = {}
+    keys: list[_PBlock | _CBlock] = []
+    for block in blocks:
+        by_id[block.id] = block
+        if block.block_type == "KEY_VALUE_SET" and "KEY" in (block.entity_types or ()):
+            keys.append(block)
+
+    def words(block: _PBlock | _CBlock) -> list[tuple[str, float | None]]:
+        found: list[tuple[str, float | None]] = []
+        for rel in block.relationships or ():
+            if rel.type == "CHILD":
+                for child_id in rel.ids or ():
+                    child = by_id.get(child_id)
+                    if child is not None and child.block_type == "WORD":
+                        found.append((child_id, child.confidence))
+        return found
+
+    pairs = []
+    for key in keys:
+        key_words = words(key)
+        value_ids: list[str] = []
+        value_words: list[tuple[str, float | None]] = []
+        for rel in key.relationships or ():
+            if rel.type == "VALUE":
+                for value_id in rel.ids or ():
+                    value = by_id.get(value_id)
+                    if value is not None:
+                        value_ids.append(value_id)
+                        value_words.extend(words(value))
+        text = " ".join(by_id[w].text for w, _ in key_words)
+        pairs.append(
+            KeyValuePair(
+                text,
+                key.id,
+                key.confidence,
+                tuple(value_ids),
+                tuple(key_words),
+                tuple(value_words),
+            )
+        )
+    out = tuple(pairs)
+    return Response(
+        "textract",
+        style,  # type: ignore[arg-type]
+        LazyDocument(data),
+        pairs=out,
+        name=name,
+        _texts=frozenset(p.text for p in out),
+    )
+
+
+def read_responses(path: str) -> Iterator[tuple[str, Response | ResponseError]]:
+    """`(name, Response or ResponseError)` for each document in one local file.
+
+    Like `responses.read_file`, but decoded through the fast path: a `.json` file is one
+    document, a JSON Lines file one per non-blank line (`PATH:LINE`), read line by line.
+    """
+    from .responses import is_jsonl
+
+    if is_jsonl(path):
+        try:
+            fh = open(path, "rb")  # noqa: SIM115 - closed below, line by line for flat memory
+        except OSError as exc:
+            yield path, ResponseError(f"cannot read file: {exc.strerror or exc}", path)
+            return
+        with fh:
+            try:
+                for number, line in enumerate(fh, 1):
+                    if line.strip():
+                        name = f"{path}:{number}"
+                        yield name, decode_or_error(line, name, one_line=True)
+            except OSError as exc:
+                yield path, ResponseError(f"cannot read file: {exc.strerror or exc}", path)
+        return
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        yield path, ResponseError(f"cannot read file: {exc.strerror or exc}", path)
+        return
+    yield path, decode_or_error(data, path)

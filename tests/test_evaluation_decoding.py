@@ -220,9 +220,11 @@ ODD = {
     "neither": b'{"Foo": 1, "Bar": 2}',
     "not json": b'{"Blocks": [',
     "label no name": b'{"ModerationLabels": [{"Confidence": 5}]}',
-    "label int confidence": b'{"ModerationLabels": [{"Name": "A", "Confidence": 5, "ParentName": ""}]}',
+    "label int confidence": b'{"ModerationLabels": [{"Name": "A", "Confidence": 5, '
+    b'"ParentName": ""}]}',
     "label bool confidence": b'{"ModerationLabels": [{"Name": "A", "Confidence": true}]}',
-    "labels camel": b'{"moderationLabels": [{"name": "A", "confidence": 95.5}], "moderationModelVersion": "7.0"}',
+    "labels camel": b'{"moderationLabels": [{"name": "A", "confidence": 95.5}], '
+    b'"moderationModelVersion": "7.0"}',
     "record inside": json.dumps({"aiServiceResponse": SMALL}).encode(),
     "input content": json.dumps({"inputContent": {"aiServiceResponse": SMALL}}).encode(),
     "metadata": json.dumps({**SMALL, "ResponseMetadata": {"RequestId": "x"}}).encode(),

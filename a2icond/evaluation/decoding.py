@@ -17,7 +17,7 @@ decoded with `json.loads` only when something asks for it, from the bytes kept b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -27,6 +27,7 @@ from .responses import (
     Label,
     Response,
     ResponseError,
+    Style,
     normalize,
     parse_json_bytes,
 )
@@ -164,16 +165,19 @@ def _fast(data: bytes, name: str) -> Response | None:
         return _textract(doc.p_blocks, "pascal", data, name)
     if doc.c_blocks is not _UNSET:
         return _textract(doc.c_blocks, "camel", data, name)
-    labels: list[_PLabel] | list[_CLabel]
+    labels: Sequence[_PLabel | _CLabel]
+    style: Style
     if doc.p_labels is not _UNSET:
-        labels, style = doc.p_labels, "pascal"
+        labels = doc.p_labels
+        style = "pascal"
     elif doc.c_labels is not _UNSET:
-        labels, style = doc.c_labels, "camel"
+        labels = doc.c_labels
+        style = "camel"
     else:
         return None  # neither service: the full path words the error
     return Response(
         "rekognition",
-        style,  # type: ignore[arg-type]
+        style,
         LazyDocument(data),
         labels=tuple(Label(item.name, item.confidence, i) for i, item in enumerate(labels)),
         name=name,
@@ -181,7 +185,7 @@ def _fast(data: bytes, name: str) -> Response | None:
 
 
 def _textract(
-    blocks: list[_PBlock] | list[_CBlock], style: str, data: bytes, name: str
+    blocks: Sequence[_PBlock | _CBlock], style: Style, data: bytes, name: str
 ) -> Response:
     """Key-value pairs exactly as `responses._pairs` builds them, from the typed blocks.
 
@@ -231,7 +235,7 @@ def _textract(
     out = tuple(pairs)
     return Response(
         "textract",
-        style,  # type: ignore[arg-type]
+        style,
         LazyDocument(data),
         pairs=out,
         name=name,

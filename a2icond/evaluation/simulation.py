@@ -167,7 +167,7 @@ def _count(plan: Plan, tally: Tally, name: str, document: Any) -> None:
         tally.fold(plan)
 
 
-def _run_chunk(plan: Plan, chunk: list[tuple[str, Any]]) -> Tally:
+def _run_chunk(plan: Plan, chunk: list[tuple[Any, ...]]) -> Tally:
     """Worker: evaluate a chunk of ("file", path) or ("line", name, bytes) items."""
 
     tally = Tally(len(plan.tree))

@@ -161,16 +161,16 @@ def _fast(data: bytes, name: str) -> Response | None:
     ):
         return None
     # the full path's order: Blocks, blocks, ModerationLabels, moderationLabels
-    if doc.p_blocks is not _UNSET:
+    if isinstance(doc.p_blocks, list):
         return _textract(doc.p_blocks, "pascal", data, name)
-    if doc.c_blocks is not _UNSET:
+    if isinstance(doc.c_blocks, list):
         return _textract(doc.c_blocks, "camel", data, name)
     labels: Sequence[_PLabel | _CLabel]
     style: Style
-    if doc.p_labels is not _UNSET:
+    if isinstance(doc.p_labels, list):
         labels = doc.p_labels
         style = "pascal"
-    elif doc.c_labels is not _UNSET:
+    elif isinstance(doc.c_labels, list):
         labels = doc.c_labels
         style = "camel"
     else:

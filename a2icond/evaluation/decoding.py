@@ -64,16 +64,18 @@ class _CBlock(msgspec.Struct, rename="camel", gc=False):
     relationships: list[_CRel] | None = None
 
 
-class _PLabel(msgspec.Struct, rename="pascal", gc=False):
+class _Label(msgspec.Struct, gc=False):
     name: str
     confidence: float
     parent_name: str | None = None
 
 
-class _CLabel(msgspec.Struct, rename="camel", gc=False):
-    name: str
-    confidence: float
-    parent_name: str | None = None
+class _PLabel(_Label, rename="pascal"):
+    pass
+
+
+class _CLabel(_Label, rename="camel"):
+    pass
 
 
 class _Document(msgspec.Struct, gc=False):
@@ -165,7 +167,7 @@ def _fast(data: bytes, name: str) -> Response | None:
         return _textract(doc.p_blocks, "pascal", data, name)
     if isinstance(doc.c_blocks, list):
         return _textract(doc.c_blocks, "camel", data, name)
-    labels: Sequence[_PLabel | _CLabel]
+    labels: Sequence[_Label]
     style: Style
     if isinstance(doc.p_labels, list):
         labels = doc.p_labels

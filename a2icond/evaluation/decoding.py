@@ -64,18 +64,16 @@ class _CBlock(msgspec.Struct, rename="camel", gc=False):
     relationships: list[_CRel] | None = None
 
 
-class _Label(msgspec.Struct, gc=False):
+class _PLabel(msgspec.Struct, rename="pascal", gc=False):
     name: str
     confidence: float
     parent_name: str | None = None
 
 
-class _PLabel(_Label, rename="pascal"):
-    pass
-
-
-class _CLabel(_Label, rename="camel"):
-    pass
+class _CLabel(msgspec.Struct, rename="camel", gc=False):
+    name: str
+    confidence: float
+    parent_name: str | None = None
 
 
 class _Document(msgspec.Struct, gc=False):
@@ -167,23 +165,17 @@ def _fast(data: bytes, name: str) -> Response | None:
         return _textract(doc.p_blocks, "pascal", data, name)
     if isinstance(doc.c_blocks, list):
         return _textract(doc.c_blocks, "camel", data, name)
-    labels: Sequence[_Label]
+    labels: tuple[Label, ...]
     style: Style
     if isinstance(doc.p_labels, list):
-        labels = doc.p_labels
+        labels = tuple(Label(x.name, x.confidence, i) for i, x in enumerate(doc.p_labels))
         style = "pascal"
     elif isinstance(doc.c_labels, list):
-        labels = doc.c_labels
+        labels = tuple(Label(x.name, x.confidence, i) for i, x in enumerate(doc.c_labels))
         style = "camel"
     else:
         return None  # neither service: the full path words the error
-    return Response(
-        "rekognition",
-        style,
-        LazyDocument(data),
-        labels=tuple(Label(item.name, item.confidence, i) for i, item in enumerate(labels)),
-        name=name,
-    )
+    return Response("rekognition", style, LazyDocument(data), labels=labels, name=name)
 
 
 def _textract(

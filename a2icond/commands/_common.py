@@ -119,3 +119,39 @@ def timing_from(args: argparse.Namespace) -> object:
         iam_retry_timeout=min(120.0, args.timeout),
         iam_retry_max_delay=max(args.poll_interval, min(10.0, args.poll_interval * 8)),
     )
+
+
+def add_s3_arguments(p: argparse.ArgumentParser, *, profile_region: bool = True) -> None:
+    """--profile, --region (unless `add_aws_arguments` gave them) and --s3-concurrency, for the
+    commands that read `s3://` corpora."""
+    if profile_region:
+        p.add_argument("--region", help="AWS region for S3 (default: the profile's or AWS_REGION)")
+        p.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default one)")
+    p.add_argument(
+        "--s3-concurrency",
+        type=_positive,
+        default=16,
+        metavar="N",
+        help="S3 objects read at once (default 16); the endpoint is AWS_ENDPOINT_URL_S3's",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def s3_options(args: argparse.Namespace) -> object:
+    """The `S3Options` the S3 arguments describe."""
+    from ..evaluation.s3 import S3Options
+
+    return S3Options(
+        profile=getattr(args, "profile", None),
+        region=getattr(args, "region", None),
+        workers=getattr(args, "s3_concurrency", 16),
+    )

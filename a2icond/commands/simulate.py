@@ -17,24 +17,51 @@ from typing import TYPE_CHECKING, Any
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    add_s3_arguments,
     add_source_option,
     load_conditions,
     print_diagnostics,
+    s3_options,
     usage_error,
 )
+
+#: Exit status after Ctrl-C (128 + SIGINT), with the partial report printed.
+EXIT_INTERRUPTED = 130
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..evaluation.simulation import SimulationReport
 
 
 def _price(text: str) -> Decimal:
+    """A public-workforce price, read by the same rules as a flow file's `price_usd`."""
+    from ..aws.prices import PriceError, parse_price
+
     try:
-        value = Decimal(text)
+        return parse_price(text)
+    except PriceError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} {exc}") from None
+
+
+def _object_price(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().removeprefix("$"))
     except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"not a price in USD: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not an amount of US dollars: {text!r}") from None
     if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError(f"not a price in USD: {text!r}")
+        raise argparse.ArgumentTypeError(f"not an amount of US dollars: {text!r}")
     return value
+
+
+def task_count_range() -> tuple[int, int]:
+    """`HumanLoopConfig.TaskCount`'s range from botocore's SageMaker model (1..3 today)."""
+    try:
+        import botocore.session
+
+        model = botocore.session.get_session().get_service_model("sagemaker")
+        meta = model.shape_for("HumanLoopConfig").members["TaskCount"].metadata
+        return int(meta.get("min", 1)), int(meta.get("max", 3))
+    except Exception:  # botocore missing or its model changed shape: the documented range
+        return 1, 3
 
 
 def _count(text: str) -> int:
@@ -42,8 +69,11 @@ def _count(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    low, high = task_count_range()
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(
+            f"must be from {low} to {high} (HumanLoopConfig.TaskCount): {text!r}"
+        )
     return value
 
 
@@ -68,17 +98,41 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "folders (every *.json below them) and JSON Lines files (.jsonl, .ndjson).",
     )
     p.add_argument("conditions", metavar="CONDITIONS", help="a .cond or .json conditions file")
-    p.add_argument("responses", metavar="RESPONSES", nargs="+", help="files, folders, .jsonl")
+    p.add_argument(
+        "responses",
+        metavar="RESPONSES",
+        nargs="+",
+        help="files, folders, .jsonl, s3://BUCKET/PREFIX/",
+    )
     p.add_argument(
         "--flow", metavar="FLOW.toml", help="read the task count and price from this flow file"
     )
     p.add_argument(
         "--task-count", type=_count, metavar="N", help="reviewers per human loop (default 1)"
     )
-    p.add_argument("--price", type=_price, metavar="USD", help="price per task in USD, e.g. 0.036")
+    p.add_argument(
+        "--price",
+        type=_price,
+        metavar="USD",
+        help="public-workforce price per task in USD, one AWS allows for the source, e.g. 0.036",
+    )
+    p.add_argument(
+        "--object-price",
+        type=_object_price,
+        metavar="USD",
+        help="A2I's charge per reviewed object (image or page) in USD, from your pricing tier; "
+        "not included unless given (see docs/evaluation.md)",
+    )
     p.add_argument(
         "--jobs", type=_jobs, default=1, metavar="N", help="worker processes (0: one per CPU)"
     )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask distributed cluster: a scheduler address (tcp://host:8786), or "
+        "'local' for a local cluster of --jobs worker processes (pip install 'a2icond[dask]')",
+    )
+    add_s3_arguments(p)
     add_source_option(p, "conditions that neither say nor imply it")
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     p.set_defaults(func=run)
@@ -153,14 +207,27 @@ def run(args: argparse.Namespace) -> int:
     except CompileError as exc:
         print_diagnostics(exc.diagnostics, exc.text)
         return EXIT_PROBLEMS
+    if price is not None and conditions.source in ("textract", "rekognition"):
+        from ..aws.prices import TASK_TYPE_NAMES, allowed_text, is_allowed
+
+        if not is_allowed(Decimal(price), conditions.source):
+            where = f"{args.flow}: task.price_usd" if args.price is None else "--price"
+            return usage_error(
+                f"{where}: {price} is not a price AWS allows for "
+                f"{TASK_TYPE_NAMES[conditions.source]} tasks: "
+                f"{allowed_text(conditions.source)}"
+            )
     try:
         report = simulate(
             conditions,
             args.responses,
             task_count=task_count,
             price_usd=price,
+            object_price_usd=args.object_price,
             jobs=args.jobs,
             progress=True,
+            s3=s3_options(args),  # type: ignore[arg-type]
+            scheduler=args.scheduler,
         )
     except ValueError as exc:
         return usage_error(str(exc))
@@ -176,6 +243,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render(report) + "\n")
     sys.stdout.flush()
+    if report.interrupted:
+        print("a2icond: interrupted; the report covers the documents read so far", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_PROBLEMS if report.errors else EXIT_OK
 
 
@@ -188,6 +258,9 @@ def _num(value: Any) -> str:
 def render(report: SimulationReport) -> str:
     """The report for a terminal."""
     lines = [
+        "INTERRUPTED: partial report of the documents read before Ctrl-C"
+        if report.interrupted
+        else "",
         f"documents             {report.documents:,}"
         + (f"  ({report.errors:,} could not be read, listed above)" if report.errors else ""),
         f"human loops expected  {_num(report.human_loops_expected)}"
@@ -198,14 +271,32 @@ def render(report: SimulationReport) -> str:
     ]
     for stat in report.conditions:
         lines.append(f"  [{stat.index}]{'':<5}{_num(stat.holds):>16}  {_num(stat.only_one):>16}")
-    cost = report.estimated_cost_usd
     lines.append("")
+    lines.extend(render_cost(report))
+    return "\n".join(line for i, line in enumerate(lines) if line or i)
+
+
+def render_cost(report: SimulationReport) -> list[str]:
+    """The cost lines: total, then each part or why it is missing."""
+    cost = report.estimated_cost_usd
+    loops = _num(report.human_loops_expected)
+    out = []
     if cost is None:
-        lines.append("estimated cost        unknown (give --price, or --flow with task.price_usd)")
-    else:
-        lines.append(
-            f"estimated cost        ${float(cost):,.2f}  ({_num(report.human_loops_expected)} "
-            f"loops x {report.task_count} task(s) x ${report.price_usd and float(report.price_usd)}"
-            " per task)"
+        out.append("estimated cost        unknown (give --price and/or --object-price, or --flow)")
+        return out
+    out.append(f"estimated cost        ${float(cost):,.2f}")
+    if report.workforce_cost_usd is not None:
+        out.append(
+            f"  workforce           ${float(report.workforce_cost_usd):,.2f}  ({loops} loops x "
+            f"{report.task_count} task(s) x ${float(report.price_usd or 0):g} per task)"
         )
-    return "\n".join(lines)
+    else:
+        out.append("  workforce           not included (no --price: a private workforce is free)")
+    if report.a2i_cost_usd is not None:
+        out.append(
+            f"  A2I                 ${float(report.a2i_cost_usd):,.2f}  ({loops} reviewed objects "
+            f"x ${float(report.object_price_usd or 0):g})"
+        )
+    else:
+        out.append("  A2I                 not included (give --object-price from your tier)")
+    return out

@@ -17,7 +17,7 @@ decoded with `json.loads` only when something asks for it, from the bytes kept b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -106,13 +106,14 @@ class LazyDocument(Mapping[str, Any]):
 
     __slots__ = ("_data", "_document")
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes | Callable[[], dict[str, Any]]) -> None:
         self._data = data
         self._document: dict[str, Any] | None = None
 
     def _load(self) -> dict[str, Any]:
         if self._document is None:
-            self._document = json.loads(self._data)
+            data = self._data
+            self._document = data() if callable(data) else json.loads(data)
             self._data = b""
         return self._document
 
@@ -178,8 +179,51 @@ def _fast(data: bytes, name: str) -> Response | None:
     return Response("rekognition", style, LazyDocument(data), labels=labels, name=name)
 
 
+def decode_pages(parts: Sequence[tuple[str, bytes]], name: str) -> Response:
+    """One Textract document from the numbered pages of an asynchronous job's output.
+
+    `parts` are `(name, bytes)` of `GetDocumentAnalysis` result pages in order; their `Blocks`
+    are joined (relationships may cross pages) and the other top-level keys come from the first
+    page, without `NextToken`. Raises `ResponseError` naming the part at fault.
+    """
+    blocks: list[_PBlock] = []
+    fast = True
+    for _, data in parts:
+        try:
+            doc = _DECODER.decode(data)
+        except (msgspec.DecodeError, RecursionError):
+            fast = False
+            break
+        if not isinstance(doc.p_blocks, list) or doc.record is not _UNSET:
+            fast = False
+            break
+        blocks.extend(doc.p_blocks)
+    datas = [data for _, data in parts]
+    if fast:
+        return _textract(blocks, "pascal", lambda: join_pages([json.loads(d) for d in datas]), name)
+    documents = []
+    for part_name, data in parts:
+        document = parse_json_bytes(data, part_name)
+        if not isinstance(document, Mapping) or not isinstance(document.get("Blocks"), list):
+            raise ResponseError(
+                "not a page of Textract asynchronous output (no Blocks list)", part_name
+            )
+        documents.append(document)
+    return normalize(join_pages(documents), name)
+
+
+def join_pages(pages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The pages' `Blocks` joined, other keys from the first page, `NextToken` left out."""
+    out = {k: v for k, v in pages[0].items() if k != "NextToken"}
+    out["Blocks"] = [block for page in pages for block in page["Blocks"]]
+    return out
+
+
 def _textract(
-    blocks: Sequence[_PBlock | _CBlock], style: Style, data: bytes, name: str
+    blocks: Sequence[_PBlock | _CBlock],
+    style: Style,
+    data: bytes | Callable[[], dict[str, Any]],
+    name: str,
 ) -> Response:
     """Key-value pairs exactly as `responses._pairs` builds them, from the typed blocks.
 

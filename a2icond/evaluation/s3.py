@@ -25,7 +25,6 @@ import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from .decoding import decode_or_error, decode_pages
@@ -54,6 +53,7 @@ class S3Options:
     profile: str | None = None
     region: str | None = None
     workers: int = DEFAULT_WORKERS
+    page_size: int | None = None  # keys per ListObjectsV2 call (None: S3's 1,000)
 
 
 def is_s3(item: object) -> bool:
@@ -75,10 +75,9 @@ def flow_of(key: str) -> str | None:
     return match.group("flow") if match else None
 
 
-@lru_cache(maxsize=8)
 def client(options: S3Options) -> Any:
-    """A boto3 S3 client for these options (one per process and options; clients are
-    thread-safe)."""
+    """A boto3 S3 client for these options (thread-safe: one serves the whole pool). Made per
+    run, not cached, so a changed environment (credentials, endpoint) is always honoured."""
     import boto3
     from botocore.config import Config
 
@@ -148,27 +147,30 @@ def list_units(url: str, options: S3Options) -> Iterator[Unit | ResponseError]:
     except ValueError as exc:
         yield ResponseError(str(exc).split(": ", 1)[1], url)
         return
-    s3 = client(options)
     try:
+        s3 = client(options)
         if prefix and not prefix.endswith("/"):
             try:
                 s3.head_object(Bucket=bucket, Key=prefix)
-            except Exception as exc:  # a prefix, a missing bucket, denied ...
+            except Exception as exc:  # a prefix, a missing bucket, a denied key ...
                 code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
-                if code not in ("404", "NoSuchKey", "403", "AccessDenied"):
+                if code in ("403", "AccessDenied"):  # an object we may not read: say so
+                    yield Unit(url, bucket, (prefix,))
+                    return
+                if code not in ("404", "NoSuchKey"):
                     raise
             else:
                 yield Unit(url, bucket, (prefix,))
                 return
             prefix += "/"
-        yield from _list_prefix(s3, bucket, prefix)
+        yield from _list_prefix(s3, bucket, prefix, options.page_size)
     except ResponseError as exc:
         yield exc
     except Exception as exc:  # botocore's errors, connection failures
         yield ResponseError(f"cannot list: {_error_text(exc)}", url)
 
 
-def _list_prefix(s3: Any, bucket: str, prefix: str) -> Iterator[Unit]:
+def _list_prefix(s3: Any, bucket: str, prefix: str, page_size: int | None) -> Iterator[Unit]:
     paginator = s3.get_paginator("list_objects_v2")
     job: str | None = None  # the folder of the Textract job being collected
     parts: list[tuple[int, str]] = []
@@ -182,7 +184,8 @@ def _list_prefix(s3: Any, bucket: str, prefix: str) -> Iterator[Unit]:
             f"s3://{bucket}/{job}/", bucket, tuple(k for _, k in parts), job=True, missing=missing
         )
 
-    for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+    config = {"PageSize": page_size} if page_size else {}
+    for page in paginator.paginate(Bucket=bucket, Prefix=prefix, PaginationConfig=config):
         for item in page.get("Contents", ()):
             key = item["Key"]
             found = True
@@ -223,10 +226,8 @@ def fetch(s3: Any, bucket: str, key: str) -> bytes:
     return data
 
 
-def _read_unit(options: S3Options, unit: Unit) -> list[tuple[str, Response | ResponseError]]:
-    """Fetch and decode one unit (runs in a pool thread; decoding releases no lock, but the
-    fetches overlap)."""
-    s3 = client(options)
+def _read_unit(s3: Any, unit: Unit) -> list[tuple[str, Response | ResponseError]]:
+    """Fetch and decode one unit (runs in a pool thread: the fetches overlap)."""
     if unit.job:
         if unit.missing:
             listed = ", ".join(map(str, unit.missing))
@@ -280,6 +281,7 @@ def read_units(
     units: Iterable[Unit | ResponseError], options: S3Options
 ) -> Iterator[tuple[str, Response | ResponseError]]:
     """Documents of the units, fetched by a thread pool, yielded in the units' order."""
+    s3: Any = None
     pool = ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="a2i-s3")
     pending: list[Future[list[tuple[str, Response | ResponseError]]] | ResponseError] = []
     limit = max(1, options.workers) * AHEAD
@@ -296,7 +298,13 @@ def read_units(
                 if isinstance(unit, ResponseError):
                     pending.append(unit)
                 else:
-                    pending.append(pool.submit(_read_unit, options, unit))
+                    if s3 is None:
+                        try:
+                            s3 = client(options)
+                        except Exception as exc:  # no credentials file, bad profile, ...
+                            pending.append(ResponseError(_error_text(exc), unit.name))
+                            continue
+                    pending.append(pool.submit(_read_unit, s3, unit))
             if not pending:
                 break
             head = pending.pop(0)

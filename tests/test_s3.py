@@ -268,3 +268,25 @@ def test_profile_from_a_config_file(
     [(name, error)] = read_all(f"s3://{BUCKET}/profile/", profile="nobody")
     assert isinstance(error, ResponseError) and "nobody" in error.message
     assert name == f"s3://{BUCKET}/profile/"
+
+
+def test_eval_reads_s3_and_meets_expectations(
+    s3env: S3Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from a2icond.cli import main
+
+    put(s3env, "golden/a.json", rekognition([("Explicit", 95.0)]))
+    put(
+        s3env, "golden/b.json.gz", gzip.compress(json.dumps(rekognition([("Drugs", 5.0)])).encode())
+    )
+    cond = tmp_path / "r.cond"
+    cond.write_text('label "Explicit" confidence > 90\n', "utf-8")
+    code = main(["eval", str(cond), f"s3://{BUCKET}/golden/", "--expect", "activated", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [(line["Response"], line["MeetsExpectation"]) for line in lines] == [
+        (f"s3://{BUCKET}/golden/a.json", True),
+        (f"s3://{BUCKET}/golden/b.json.gz", False),
+    ]
+    assert f"s3://{BUCKET}/golden/b.json.gz: error: expected activated" in err

@@ -124,7 +124,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "not included unless given (see docs/evaluation.md)",
     )
     p.add_argument(
-        "--jobs", type=_jobs, default=1, metavar="N", help="worker processes (0: one per CPU)"
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="worker processes (0: one per CPU; default 1, or one per CPU with --scheduler local)",
     )
     p.add_argument(
         "--scheduler",
@@ -224,7 +227,7 @@ def run(args: argparse.Namespace) -> int:
             task_count=task_count,
             price_usd=price,
             object_price_usd=args.object_price,
-            jobs=args.jobs,
+            jobs=(0 if args.scheduler == "local" else 1) if args.jobs is None else args.jobs,
             progress=True,
             s3=s3_options(args),  # type: ignore[arg-type]
             scheduler=args.scheduler,

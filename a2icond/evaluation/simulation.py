@@ -591,7 +591,11 @@ def _simulate_dask(
     cluster = None
     if scheduler == "local":
         cluster = distributed.LocalCluster(
-            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=jobs,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            host="127.0.0.1",
         )
         client = distributed.Client(cluster)
     else:

@@ -14,7 +14,7 @@ and printed with `a2icond.printer`:
 - a run of `or`ed MissingImportantFormKey conditions over every declared key, in declaration
   order, becomes `any key missing`.
 
-The result is compiled again and must equal the input after the spec's normalization; if the
+The result is compiled again and must be equivalent to the input (`a2icond.equivalence`); if the
 sugar above ever breaks that, the plain form (no `between`, no `any key missing`) is used, and
 if that fails too an internal error is raised rather than a wrong program returned.
 """
@@ -299,8 +299,8 @@ def decompile_conditions(
     """The `.cond` text for already-validated conditions (without `source` line if asked)."""
     from .compiler import compile as compile_text
     from .diagnostics import CompileError
+    from .equivalence import equivalent
 
-    expected = normalized(conditions)
     problems = []
     for sugar in (True, False):
         text = printer.program(_Builder(conditions, sugar, with_source).program())
@@ -309,7 +309,7 @@ def decompile_conditions(
         except CompileError as exc:
             problems.append(str(exc))
             continue
-        if again.to_dict() == expected:
+        if equivalent(again, conditions):
             return text
         problems.append("the program compiles to different JSON")
     raise DecompileError(

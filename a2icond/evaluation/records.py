@@ -46,6 +46,8 @@ def compare_with_record(
         return out
     if recorded.results is None:
         out.append(Difference("humanTaskActivationConditionResults", "not in the record"))
+    elif _reshaped(ours, recorded.results):
+        out.extend(_compare_equivalent(ours, recorded.results, sampled))
     else:
         _compare_list(
             ours.get("Conditions", []),
@@ -57,6 +59,72 @@ def compare_with_record(
         )
     if recorded.selected is not None:
         out.extend(_compare_selection(selected, recorded.selected, resp))
+    return out
+
+
+def _bare(value: Any) -> Any:
+    """The conditions without A2I's `EvaluationResult`s."""
+    if isinstance(value, Mapping):
+        return {k: _bare(v) for k, v in value.items() if k != "EvaluationResult"}
+    if isinstance(value, list):
+        return [_bare(v) for v in value]
+    return value
+
+
+def _reshaped(ours: Mapping[str, Any], recorded: Mapping[str, Any]) -> bool:
+    """The record's conditions mean ours but are written differently (AWS's usual single
+    top-level `Or`, another member order): see `a2icond.equivalence`."""
+    from ..equivalence import equivalent, identical
+
+    mine, theirs = _bare(ours), _bare(recorded)
+    return not identical(mine, theirs) and equivalent(mine, theirs)
+
+
+def _compare_equivalent(
+    ours: Mapping[str, Any], recorded: Mapping[str, Any], sampled: set[Path]
+) -> list[Difference]:
+    """Each of our nodes against the record's node of the same meaning, and the outcome."""
+    from ..equivalence import node_key
+
+    results: dict[Any, list[Any]] = {}
+
+    def collect(node: Any) -> None:
+        results.setdefault(node_key(node), []).append(node.get("EvaluationResult"))
+        for member in node.get("And") or node.get("Or") or ():
+            collect(member)
+
+    for node in recorded["Conditions"]:
+        collect(node)
+    out: list[Difference] = []
+
+    def walk(node: Mapping[str, Any], where: list[Any], path: Path) -> None:
+        theirs = results.get(node_key(node), [])
+        if theirs and node["EvaluationResult"] not in theirs:
+            out.append(
+                Difference(
+                    _where(where),
+                    f"EvaluationResult is {json.dumps(node['EvaluationResult'])} here, "
+                    f"{json.dumps(theirs[0])} at the record's equivalent node",
+                    sampled=path in sampled,
+                )
+            )
+        group = "And" if "And" in node else "Or"
+        for j, member in enumerate(node.get(group) or ()):
+            walk(member, [*where, group, j], (*path, j))
+
+    for i, node in enumerate(ours["Conditions"]):
+        walk(node, ["Conditions", i], (i,))
+    mine = any(n["EvaluationResult"] is True for n in ours["Conditions"])
+    theirs = any(n.get("EvaluationResult") is True for n in recorded["Conditions"])
+    if mine != theirs:
+        out.append(
+            Difference(
+                "Conditions",
+                f"a loop {'starts' if mine else 'does not start'} here, "
+                f"{'starts' if theirs else 'does not start'} in the record",
+                sampled=bool(sampled),
+            )
+        )
     return out
 
 

@@ -23,6 +23,8 @@ COMMANDS = [
     "delete",
     "eval",
     "simulate",
+    "diff",
+    "audit",
     "fmt",
     "decompile",
 ]

@@ -290,3 +290,16 @@ def test_eval_reads_s3_and_meets_expectations(
         (f"s3://{BUCKET}/golden/b.json.gz", False),
     ]
     assert f"s3://{BUCKET}/golden/b.json.gz: error: expected activated" in err
+
+
+def test_audit_groups_s3_records_by_the_flow_in_their_key(s3env: S3Server) -> None:
+    from a2icond.evaluation.audit import audit
+
+    doc = json.loads(RECORD.read_bytes())
+    doc.pop("flowDefinitionArn", None)
+    put(s3env, "audit/payroll/2026/11/28/10/15/42/loop-1/output.json", doc)
+    put(s3env, "audit/payroll/2026/11/28/10/16/00/loop-2/output.json", "{")
+    report = audit([f"s3://{BUCKET}/audit/"])
+    assert set(report.flows) == {"payroll"}
+    assert (report.total.agree, report.total.unreadable) == (1, 1)
+    assert report.failures[0][0].endswith("loop-2/output.json")

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ._common import (
@@ -31,6 +29,8 @@ from ._common import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from fractions import Fraction
+
     from ..evaluation.diff import DiffReport
     from ..model import Conditions
 
@@ -45,6 +45,8 @@ class SpecError(Exception):
 
 def _points(text: str) -> Fraction:
     """`2%`, `2` (percentage points) or `0.5%` -> a fraction of documents (0.02)."""
+    from fractions import Fraction
+
     value = text.strip().removesuffix("%")
     try:
         number = Decimal(value)
@@ -125,6 +127,8 @@ def load_spec(spec: str, args: argparse.Namespace) -> Conditions:
     from ..compiler import load_text
 
     if spec.startswith("git:"):
+        import subprocess
+
         rev, sep, path = spec[4:].partition(":")
         if not sep or not rev or not path:
             raise SpecError(f"{spec}: expected git:REV:PATH, e.g. git:main:review.cond")

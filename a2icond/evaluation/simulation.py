@@ -516,24 +516,42 @@ def _run_ordered(
     next_merge = 0
     numbered = enumerate(chunks)
     exhausted = False
-    while True:
-        while not exhausted and len(pending) < limit:
-            try:
-                index, chunk = next(numbered)
-            except StopIteration:
-                exhausted = True
-                break
-            pending[submit(chunk)] = index
-        if not pending:
-            break
-        for future in wait_first(set(pending)):
-            done_by_index[pending.pop(future)] = result(future)
+
+    def merge_ready() -> None:
+        nonlocal next_merge
         while next_merge in done_by_index:
             part = done_by_index.pop(next_merge)
             if bar is not None:
                 bar.update(part.documents + part.errors)
             total.merge(part, plan)
             next_merge += 1
+
+    try:
+        while True:
+            while not exhausted and len(pending) < limit:
+                try:
+                    index, chunk = next(numbered)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending[submit(chunk)] = index
+            if not pending:
+                break
+            for future in wait_first(set(pending)):
+                done_by_index[pending.pop(future)] = result(future)
+            merge_ready()
+    except KeyboardInterrupt:
+        # keep what the workers finished: every completed chunk, in input order
+        for future, index in pending.items():
+            if future.done() and not future.cancelled():
+                try:
+                    done_by_index[index] = result(future)
+                except Exception:  # a chunk that failed or was cut off: not counted
+                    continue
+        for index in sorted(done_by_index):
+            next_merge = index
+            merge_ready()
+        raise
 
 
 def _ignore_sigint() -> None:  # pragma: no cover - runs in the worker processes
@@ -562,10 +580,9 @@ def _simulate_parallel(
             total,
             bar,
         )
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+    finally:
+        # after Ctrl-C: queued chunks are dropped, running ones (workers ignore SIGINT) end
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _simulate_dask(

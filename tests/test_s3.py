@@ -13,6 +13,7 @@ import gzip
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -303,3 +304,75 @@ def test_audit_groups_s3_records_by_the_flow_in_their_key(s3env: S3Server) -> No
     assert set(report.flows) == {"payroll"}
     assert (report.total.agree, report.total.unreadable) == (1, 1)
     assert report.failures[0][0].endswith("loop-2/output.json")
+
+
+class _SlowProxy:
+    """A proxy on 127.0.0.1 that holds every GetObject for `delay` seconds before forwarding it
+    to moto, and records how many were in flight at once: S3 latency, made visible."""
+
+    def __init__(self, upstream: str, delay: float) -> None:
+        import http.client
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import urlsplit
+
+        self.in_flight = 0
+        self.most = 0
+        lock = threading.Lock()
+        host = urlsplit(upstream)
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                is_object = "list-type" not in self.path
+                if is_object:
+                    with lock:
+                        proxy.in_flight += 1
+                        proxy.most = max(proxy.most, proxy.in_flight)
+                    time.sleep(delay)
+                try:
+                    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+                    conn.request("GET", self.path, headers=dict(self.headers))
+                    reply = conn.getresponse()
+                    body = reply.read()
+                    self.send_response(reply.status)
+                    for key, value in reply.getheaders():
+                        if key.lower() not in ("transfer-encoding", "connection"):
+                            self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(body)
+                    conn.close()
+                finally:
+                    if is_object:
+                        with lock:
+                            proxy.in_flight -= 1
+
+            do_HEAD = do_GET
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+def test_objects_are_read_concurrently(s3env: S3Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(16):
+        put(s3env, f"slow/{i:02d}.json", rekognition([("Explicit", 95.0)]))
+    proxy = _SlowProxy(s3env.endpoint, delay=0.3)
+    try:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_S3", proxy.url)
+        found = read_all(f"s3://{BUCKET}/slow/", workers=8)
+    finally:
+        proxy.close()
+    assert [n for n, _ in found] == [f"s3://{BUCKET}/slow/{i:02d}.json" for i in range(16)]
+    assert all(isinstance(r, Response) for _, r in found)
+    assert proxy.most >= 4  # several GETs waited on the network at the same time

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import TypeAlias
 
 from .diagnostics import NOWHERE, Span
+from .model import ANY as ANY
+from .model import Comparator as Comparator
+from .model import Source
 
-Comparator = Literal["<", "<=", ">", ">=", "="]
-SourceName = Literal["rekognition", "textract"]
-
-ANY = "*"  # A2I's wildcard for label and key names
+SourceName: TypeAlias = Source  # the model's one `Source` type, under the name the AST used
 
 
 def _span() -> Span:

@@ -11,10 +11,7 @@ from dataclasses import dataclass, field
 
 from . import ast
 from .diagnostics import Diagnostic, Span
-from .model import Source
-
-CONFIDENCE_RANGE = (0, 100)
-SAMPLING_RANGE = (0.01, 100)
+from .model import CONFIDENCE_RANGE, SAMPLING_RANGE, Source
 
 _FLIP = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 

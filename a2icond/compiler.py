@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from .diagnostics import CompileError, Diagnostic
-from .model import Conditions, Source
+from .model import MAX_JSON_LENGTH, Conditions, Source
 
 #: A file this large cannot compile to A2I's 10,240 characters; refuse it before parsing it.
 MAX_SOURCE_CHARS = 1 << 20
@@ -36,7 +36,7 @@ def compile(text: str, *, source: Source | None = None, filename: str = "<string
             [
                 Diagnostic(
                     f"the file is {len(text)} characters; a2icond reads at most "
-                    f"{MAX_SOURCE_CHARS} (conditions must compile to at most 10240)",
+                    f"{MAX_SOURCE_CHARS} (conditions must compile to at most {MAX_JSON_LENGTH})",
                     filename=filename,
                 )
             ]

@@ -73,7 +73,7 @@ class _Builder:
         self.members = self.top_members(conditions.members)
         self.decls: dict[KeyId, ast.KeyDecl] = {}
         uses: dict[KeyId, int] = {}
-        for condition in _conditions(self.members):
+        for condition in model.conditions(self.members):
             key = _key_of(condition)
             if key is not None and key[0] != ast.ANY:
                 uses[key] = uses.get(key, 0) + 1
@@ -103,18 +103,18 @@ class _Builder:
         kind = condition.condition_type
         params = condition.parameters
         if kind == model.SAMPLING:
-            return ast.Sampling(number(params["RandomSamplingPercentage"]))
+            return ast.Sampling(number(params[model.SAMPLING_PERCENTAGE]))
         if kind == model.MISSING_KEY:
             key = _key_of(condition)
             assert key is not None
             return ast.MissingKey(self.key_ref(key))
         thresholds = tuple(
-            ast.Threshold(op, number(value), prefix == model.WORD_PREFIX)  # type: ignore[arg-type]
-            for prefix, op, value in _thresholds(condition)
+            ast.Threshold(op, number(value), prefix == model.WORD_PREFIX)
+            for prefix, op, value in condition.thresholds()
         )
         test: ast.Test = thresholds[0] if len(thresholds) == 1 else ast.Group(thresholds)
         if kind == model.LABEL_CHECK:
-            return ast.LabelCheck(params["ModerationLabelName"], test)
+            return ast.LabelCheck(params[model.LABEL_NAME], test)
         key = _key_of(condition)
         assert key is not None
         ref: ast.KeyRef = ast.Key(ast.ANY) if key[0] == ast.ANY else self.key_ref(key)
@@ -195,33 +195,11 @@ class _Builder:
         return ast.Program(self.source, tuple(self.decls.values()), body)
 
 
-def _conditions(members: list[model.Node]) -> list[model.Condition]:
-    out: list[model.Condition] = []
-    stack = list(reversed(members))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, model.Condition):
-            out.append(node)
-        else:
-            stack.extend(reversed(node.members))
-    return out
-
-
 def _key_of(condition: model.Condition) -> KeyId | None:
     params = condition.parameters
-    if "ImportantFormKey" not in params:
+    if model.KEY not in params:
         return None
-    return str(params["ImportantFormKey"]), tuple(params.get("ImportantFormKeyAliases", ()))
-
-
-def _thresholds(condition: model.Condition) -> list[tuple[str, str, Any]]:
-    out = []
-    for name, value in condition.parameters.items():
-        split = model.split_threshold(name)
-        if split is not None:
-            prefix, op, _ = split
-            out.append((prefix, op, value))
-    return out
+    return str(params[model.KEY]), tuple(params.get(model.KEY_ALIASES, ()))
 
 
 def _subject(node: ast.Expr) -> Any:
@@ -284,13 +262,11 @@ def _is_reversed_between(first: model.Node, second: model.Node) -> bool:
         model.KEY_CHECK,
     ):
         return False
-    t1, t2 = _thresholds(first), _thresholds(second)
+    t1, t2 = list(first.thresholds()), list(second.thresholds())
     if len(t1) != 1 or len(t2) != 1:
         return False
     (p1, op1, _), (p2, op2, _) = t1[0], t2[0]
-    subject = {k: v for k, v in first.parameters.items() if model.split_threshold(k) is None}
-    other = {k: v for k, v in second.parameters.items() if model.split_threshold(k) is None}
-    return subject == other and p1 == p2 and op1 == "<=" and op2 == ">="
+    return first.subject() == second.subject() and p1 == p2 and op1 == "<=" and op2 == ">="
 
 
 def decompile_conditions(
@@ -344,6 +320,6 @@ def decompile(
         text = json.dumps(json_text_or_value, ensure_ascii=False)
     conditions = from_json_text(text, source=source, filename=filename, require_source=False)
     known = source is not None or any(
-        c.condition_type != model.SAMPLING for c in _conditions(list(conditions.members))
+        c.condition_type != model.SAMPLING for c in model.conditions(conditions.members)
     )
     return decompile_conditions(conditions, filename=filename, with_source=known)

@@ -16,20 +16,19 @@ from . import schemas
 from .diagnostics import CompileError, Diagnostic, Span
 from .jsonpos import format_path, locate
 from .model import (
+    AND,
+    CONDITION_TYPE,
     CONDITION_TYPES,
+    CONDITIONS,
+    CONDITIONS_PATH,
     MAX_JSON_LENGTH,
+    OR,
     SAMPLING,
     Conditions,
     Source,
     dump_json,
     json_length,
     node_from_dict,
-)
-
-CONDITIONS_PATH = (
-    "HumanLoopActivationConfig",
-    "HumanLoopActivationConditionsConfig",
-    "HumanLoopActivationConditions",
 )
 
 
@@ -83,9 +82,9 @@ def infer_source(document: Any) -> tuple[Source | None, set[str]]:
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            if isinstance(item.get("ConditionType"), str):
-                types.add(item["ConditionType"])
-            stack.extend(v for k, v in item.items() if k in ("Conditions", "And", "Or"))
+            if isinstance(item.get(CONDITION_TYPE), str):
+                types.add(item[CONDITION_TYPE])
+            stack.extend(v for k, v in item.items() if k in (CONDITIONS, AND, OR))
         elif isinstance(item, list):
             stack.extend(item)
     implied = {s for s, allowed in CONDITION_TYPES.items() if types - {SAMPLING} <= set(allowed)}
@@ -139,7 +138,7 @@ def read_json_conditions(
         where = f"{format_path(path)}: " if path else ""
         return Diagnostic.at(span, f"{where}{message}", filename=filename, hint=hint)
 
-    if isinstance(document, dict) and "ConditionType" in document and "Conditions" not in document:
+    if isinstance(document, dict) and CONDITION_TYPE in document and CONDITIONS not in document:
         raise CompileError(
             [
                 at(
@@ -187,7 +186,7 @@ def read_json_conditions(
             diagnostics.append(at(path, message))
         raise CompileError(diagnostics or [at([], "does not match the schema")], text)
 
-    members = tuple(node_from_dict(m) for m in document["Conditions"])
+    members = tuple(node_from_dict(m) for m in document[CONDITIONS])
     size = json_length(dump_json(document))
     if size > MAX_JSON_LENGTH:
         raise CompileError(

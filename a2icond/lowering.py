@@ -14,11 +14,21 @@ from typing import Any
 from . import ast, model
 from .checker import Analysis
 from .diagnostics import Diagnostic, Span
-from .model import MAX_DEPTH, MAX_JSON_LENGTH, OP_SUFFIX, Conditions
+from .model import (
+    DEPTH_LIMIT,
+    KEY,
+    KEY_ALIASES,
+    LABEL_NAME,
+    MAX_DEPTH,
+    MAX_JSON_LENGTH,
+    SAMPLING_PERCENTAGE,
+    Conditions,
+    threshold_parameter,
+)
 
 NESTING_HINT = (
-    "A2I allows two levels of And/Or below Conditions; distribute the inner group over its "
-    "parent (`a and (b or c)` is `(a and b) or (a and c)`), or move it to the top level"
+    f"A2I allows {DEPTH_LIMIT}; distribute the inner group over its parent "
+    "(`a and (b or c)` is `(a and b) or (a and c)`), or move it to the top level"
 )
 
 
@@ -32,14 +42,14 @@ class _Lowering:
         if isinstance(node, ast.And):
             return self.group(model.And, [self.expr(m) for m in node.members], node.span)
         if isinstance(node, ast.LabelCheck):
-            return self.check(model.LABEL_CHECK, {"ModerationLabelName": node.label}, node)
+            return self.check(model.LABEL_CHECK, {LABEL_NAME: node.label}, node)
         if isinstance(node, ast.KeyCheck):
             return self.check(model.KEY_CHECK, self.key_parameters(node.key), node)
         if isinstance(node, ast.MissingKey):
             return self.missing(node)
         if isinstance(node, ast.Sampling):
             return model.Condition(
-                model.SAMPLING, {"RandomSamplingPercentage": node.percent.value}, node.span
+                model.SAMPLING, {SAMPLING_PERCENTAGE: node.percent.value}, node.span
             )
         # `not` is a checker error; its operand is lowered so that limits are still checked.
         return self.expr(node.operand)
@@ -62,13 +72,13 @@ class _Lowering:
         if isinstance(ref, ast.KeyName):
             decl = self.keys.get(ref.name)
             if decl is None:  # undeclared: already an error; lower it for the limit checks
-                return {"ImportantFormKey": ref.name}
+                return {KEY: ref.name}
             text, aliases = decl.text, decl.aliases
         else:
             text, aliases = ref.text, ref.aliases
-        params: dict[str, Any] = {"ImportantFormKey": text}
+        params: dict[str, Any] = {KEY: text}
         if aliases:
-            params["ImportantFormKeyAliases"] = list(aliases)
+            params[KEY_ALIASES] = list(aliases)
         return params
 
     def check(
@@ -76,12 +86,12 @@ class _Lowering:
     ) -> model.Node:
         is_label = isinstance(node, ast.LabelCheck)
 
-        def name(op: str, word: bool) -> str:
+        def name(op: ast.Comparator, word: bool) -> str:
             if is_label:
                 prefix = model.LABEL_PREFIX
             else:
                 prefix = model.WORD_PREFIX if word else model.KEY_VALUE_PREFIX
-            return prefix + OP_SUFFIX[op]
+            return threshold_parameter(prefix, op)
 
         def condition(thresholds: list[tuple[str, ast.Number]]) -> model.Condition:
             params = dict(subject)
@@ -116,16 +126,11 @@ class _Lowering:
 
 def _too_deep(members: tuple[model.Node, ...]) -> list[model.Node]:
     """The groups nested deeper than A2I allows (the outermost offending one on each path)."""
-    found: list[model.Node] = []
-    stack: list[tuple[model.Node, int]] = [(m, 1) for m in members]
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, model.Condition):
-            continue
-        if level > MAX_DEPTH:
-            found.append(node)
-            continue
-        stack.extend((m, level + 1) for m in node.members)
+    found = [
+        node
+        for node, path in model.walk(members)
+        if not isinstance(node, model.Condition) and model.level(path) == MAX_DEPTH + 1
+    ]
     return sorted(found, key=lambda n: n.span.start)
 
 

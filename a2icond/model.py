@@ -8,12 +8,13 @@ It mirrors A2I's JSON one to one: a `Condition` is `{"ConditionType", "Condition
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
 from .diagnostics import NOWHERE, Diagnostic, Span
 
+#: The source of a flow definition's requests: the one `Source` type of the package.
 Source = Literal["rekognition", "textract"]
 SOURCES: tuple[Source, ...] = ("rekognition", "textract")
 
@@ -23,10 +24,24 @@ REQUEST_SOURCE: dict[Source, str] = {
     "textract": "AWS/Textract/AnalyzeDocument/Forms/V1",
 }
 
+# -- A2I's words: the document's keys, condition types and parameter names ----------------------
+
+CONDITIONS = "Conditions"
+AND = "And"
+OR = "Or"
+CONDITION_TYPE = "ConditionType"
+CONDITION_PARAMETERS = "ConditionParameters"
+
 LABEL_CHECK = "ModerationLabelConfidenceCheck"
 KEY_CHECK = "ImportantFormKeyConfidenceCheck"
 MISSING_KEY = "MissingImportantFormKey"
 SAMPLING = "Sampling"
+
+LABEL_NAME = "ModerationLabelName"
+KEY = "ImportantFormKey"
+KEY_ALIASES = "ImportantFormKeyAliases"
+SAMPLING_PERCENTAGE = "RandomSamplingPercentage"
+ANY = "*"  # A2I's wildcard for label and key names
 
 #: The condition types each source accepts.
 CONDITION_TYPES: dict[Source, tuple[str, ...]] = {
@@ -34,8 +49,10 @@ CONDITION_TYPES: dict[Source, tuple[str, ...]] = {
     "textract": (KEY_CHECK, MISSING_KEY, SAMPLING),
 }
 
-#: Comparator suffix of a threshold parameter, by source comparator.
-OP_SUFFIX: dict[str, str] = {
+#: The comparators, as the language writes them.
+Comparator = Literal["<", "<=", ">", ">=", "="]
+#: Comparator suffix of a threshold parameter, by comparator.
+OP_SUFFIX: dict[Comparator, str] = {
     "<": "LessThan",
     "<=": "LessThanEquals",
     ">": "GreaterThan",
@@ -46,9 +63,33 @@ OP_SUFFIX: dict[str, str] = {
 LABEL_PREFIX = "Confidence"
 KEY_VALUE_PREFIX = "KeyValueBlockConfidence"
 WORD_PREFIX = "WordBlockConfidence"
+#: The threshold prefixes each confidence-check type takes.
+THRESHOLD_PREFIXES: dict[str, tuple[str, ...]] = {
+    LABEL_CHECK: (LABEL_PREFIX,),
+    KEY_CHECK: (KEY_VALUE_PREFIX, WORD_PREFIX),
+}
 
+#: Where a `CreateFlowDefinition` request (and a `describe-flow-definition` response) keeps the
+#: conditions, as a JSON string.
+CONDITIONS_PATH: tuple[str, ...] = (
+    "HumanLoopActivationConfig",
+    "HumanLoopActivationConditionsConfig",
+    "HumanLoopActivationConditions",
+)
+
+# -- A2I's limits, defined here only (the parser, checker, lowering, JSON loader and messages
+# read them from here; tests/test_model_vocabulary.py holds the schema files to them) ---------
+
+#: A confidence threshold, in percent (inclusive).
+CONFIDENCE_RANGE: tuple[int, int] = (0, 100)
+#: `RandomSamplingPercentage` (inclusive).
+SAMPLING_RANGE: tuple[float, int] = (0.01, 100)
+#: Levels of And/Or below `Conditions`.
+MAX_DEPTH = 2
+#: The depth limit as messages say it.
+DEPTH_LIMIT = f"{('zero', 'one', 'two', 'three')[MAX_DEPTH]} levels of And/Or below Conditions"
+#: Characters of compact JSON (UTF-16 code units, see `json_length`).
 MAX_JSON_LENGTH = 10_240
-MAX_DEPTH = 2  # levels of And/Or below `Conditions`
 
 JsonValue: TypeAlias = Any
 
@@ -62,14 +103,19 @@ class Condition:
     span: Span = field(default=NOWHERE, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, JsonValue]:
-        return {"ConditionType": self.condition_type, "ConditionParameters": dict(self.parameters)}
+        return {CONDITION_TYPE: self.condition_type, CONDITION_PARAMETERS: dict(self.parameters)}
 
-    def thresholds(self) -> Iterator[tuple[str, str, int | float]]:
-        """Yield `(prefix, comparator, value)` for each threshold parameter, in order."""
+    def thresholds(self) -> Iterator[tuple[str, Comparator, JsonValue]]:
+        """`(prefix, comparator, value)` for each threshold parameter, in order: the one place
+        that reads thresholds out of a condition (decompiler, evaluator)."""
         for name, value in self.parameters.items():
-            split = split_threshold(name)
+            split = _THRESHOLDS.get(name)
             if split is not None:
                 yield split[0], split[1], value
+
+    def subject(self) -> dict[str, JsonValue]:
+        """The parameters that are not thresholds: the label, or the key and its aliases."""
+        return {k: v for k, v in self.parameters.items() if k not in _THRESHOLDS}
 
 
 @dataclass(frozen=True)
@@ -78,7 +124,7 @@ class And:
     span: Span = field(default=NOWHERE, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, JsonValue]:
-        return {"And": [m.to_dict() for m in self.members]}
+        return {AND: [m.to_dict() for m in self.members]}
 
 
 @dataclass(frozen=True)
@@ -87,7 +133,7 @@ class Or:
     span: Span = field(default=NOWHERE, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, JsonValue]:
-        return {"Or": [m.to_dict() for m in self.members]}
+        return {OR: [m.to_dict() for m in self.members]}
 
 
 Node: TypeAlias = Condition | And | Or
@@ -114,7 +160,7 @@ class Conditions:
         return tuple(d for d in self.diagnostics if d.severity == "warning")
 
     def to_dict(self) -> dict[str, JsonValue]:
-        return {"Conditions": [m.to_dict() for m in self.members]}
+        return {CONDITIONS: [m.to_dict() for m in self.members]}
 
     def to_json(self, compact: bool = True) -> str:
         """The JSON text; `compact=True` gives exactly the string to send to AWS."""
@@ -135,28 +181,64 @@ def json_length(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def split_threshold(name: str) -> tuple[str, str, str] | None:
-    """`"WordBlockConfidenceLessThan"` -> `("WordBlockConfidence", "<", "LessThan")`, else None."""
-    for prefix in (WORD_PREFIX, KEY_VALUE_PREFIX, LABEL_PREFIX):
-        if name.startswith(prefix):
-            suffix = name[len(prefix) :]
-            for op, op_suffix in OP_SUFFIX.items():
-                if suffix == op_suffix:
-                    return prefix, op, suffix
-    return None
+def threshold_parameter(prefix: str, op: Comparator) -> str:
+    """`("WordBlockConfidence", "<")` -> `"WordBlockConfidenceLessThan"`."""
+    return prefix + OP_SUFFIX[op]
+
+
+_THRESHOLDS: dict[str, tuple[str, Comparator, str]] = {
+    threshold_parameter(prefix, op): (prefix, op, suffix)
+    for prefix in (LABEL_PREFIX, KEY_VALUE_PREFIX, WORD_PREFIX)
+    for op, suffix in OP_SUFFIX.items()
+}
+
+
+def split_threshold(name: str) -> tuple[str, Comparator, str] | None:
+    """`"WordBlockConfidenceLessThan"` -> `("WordBlockConfidence", "<", "LessThan")`, else None.
+
+    The one threshold splitter: every reader of parameter names goes through it (or through
+    `Condition.thresholds`).
+    """
+    return _THRESHOLDS.get(name)
 
 
 def node_from_dict(value: Mapping[str, JsonValue]) -> Node:
     """Build a model node from already-validated JSON (see `a2icond.jsonconditions`)."""
-    if "And" in value:
-        return And(tuple(node_from_dict(m) for m in value["And"]))
-    if "Or" in value:
-        return Or(tuple(node_from_dict(m) for m in value["Or"]))
-    return Condition(value["ConditionType"], dict(value.get("ConditionParameters", {})))
+    if AND in value:
+        return And(tuple(node_from_dict(m) for m in value[AND]))
+    if OR in value:
+        return Or(tuple(node_from_dict(m) for m in value[OR]))
+    return Condition(value[CONDITION_TYPE], dict(value.get(CONDITION_PARAMETERS, {})))
 
 
-def depth(node: Node) -> int:
-    """Levels of And/Or in `node` (a simple condition has depth 0)."""
-    if isinstance(node, Condition):
-        return 0
-    return 1 + max(depth(m) for m in node.members)
+JsonPath: TypeAlias = tuple[str | int, ...]
+
+
+def walk(members: Iterable[Node]) -> Iterator[tuple[Node, JsonPath]]:
+    """Every node below `Conditions` with its JSON path, parents before children, in document
+    order, without recursion: the one walker of the model.
+
+    The path is A2I's (`("Conditions", 0, "And", 1)`); `level(path)` is its And/Or depth.
+    """
+    stack: list[tuple[Node, JsonPath]] = [
+        (m, (CONDITIONS, i)) for i, m in reversed(list(enumerate(members)))
+    ]
+    while stack:
+        node, path = stack.pop()
+        yield node, path
+        if not isinstance(node, Condition):
+            group = AND if isinstance(node, And) else OR
+            stack.extend((m, (*path, group, i)) for i, m in reversed(list(enumerate(node.members))))
+
+
+def level(path: JsonPath) -> int:
+    """How many And/Or groups hold the node at `path`, plus one: a member of `Conditions` is at
+    level 1, so a group at level `MAX_DEPTH + 1` is nested too deep."""
+    return len(path) // 2
+
+
+def conditions(members: Iterable[Node]) -> Iterator[Condition]:
+    """The conditions (leaves) below `members`, in document order."""
+    for node, _ in walk(members):
+        if isinstance(node, Condition):
+            yield node

@@ -25,6 +25,7 @@ from lark.utils import TextSlice
 
 from . import ast
 from .diagnostics import CompileError, Diagnostic, Span
+from .model import DEPTH_LIMIT
 
 #: Deeper nesting than this cannot fit in A2I's 10,240 characters anyway (each level needs
 #: another condition of 80+ characters); refusing early keeps every later pass safe.
@@ -284,7 +285,7 @@ def parse_with_problems(
                     exc.span,
                     f"conditions nested more than {MAX_NESTING} levels deep",
                     filename=filename,
-                    hint="A2I allows two levels of And/Or below Conditions",
+                    hint=f"A2I allows {DEPTH_LIMIT}",
                 )
             ],
             text,

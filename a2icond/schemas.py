@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .model import SOURCES, Source
+from .model import CONDITION_TYPE, DEPTH_LIMIT, Source
 
 
 @cache
@@ -69,12 +69,8 @@ def _plain(err: Any) -> str:
     if validator == "minItems" and err.validator_value == 2:
         return "an And/Or group needs at least two members"
     if validator in ("oneOf", "anyOf") and isinstance(err.instance, dict):
-        if "ConditionType" in err.instance:
-            return f"{err.instance.get('ConditionType')!r} has no threshold, or is not allowed here"
+        if CONDITION_TYPE in err.instance:
+            return f"{err.instance.get(CONDITION_TYPE)!r} has no threshold, or is not allowed here"
         if {"And", "Or"} & set(err.instance):
-            return "And/Or nested too deeply: A2I allows two levels below Conditions"
+            return f"And/Or nested too deeply: A2I allows {DEPTH_LIMIT}"
     return str(err.message)
-
-
-def sources() -> tuple[Source, ...]:
-    return SOURCES

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from .. import model
 from . import prices
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,9 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
 Severity = Literal["error", "warning"]
 
 OPERATION = "CreateFlowDefinition"
-CONDITIONS_PATH = (
-    "HumanLoopActivationConfig.HumanLoopActivationConditionsConfig.HumanLoopActivationConditions"
-)
+CONDITIONS_PATH = ".".join(model.CONDITIONS_PATH)
 PUBLIC_WORKFORCE_SUFFIX = ":workteam/public-crowd/default"
 MAX_LIFETIME = 864_000  # 10 days; A2I and the Terraform provider
 MAX_TIME_LIMIT = 28_800  # 8 hours

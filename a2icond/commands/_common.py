@@ -9,11 +9,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
 from ..diagnostics import Diagnostic, render_all
+from ..model import SOURCES as SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Conditions
-
-SOURCES = ("rekognition", "textract")
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

@@ -168,20 +168,28 @@ def json_line(result: EvaluationResult, expect: str | None, meets: bool) -> dict
 
 def describe_condition(node: Mapping[str, Any]) -> str:
     """`ImportantFormKeyConfidenceCheck "Total:" aka "Total", ...: KeyValueBlockConfidence < 45`."""
-    from ..model import split_threshold
+    from ..model import (
+        CONDITION_PARAMETERS,
+        CONDITION_TYPE,
+        KEY,
+        KEY_ALIASES,
+        LABEL_NAME,
+        SAMPLING_PERCENTAGE,
+        split_threshold,
+    )
 
-    params = node["ConditionParameters"]
-    kind = node["ConditionType"]
+    params = node[CONDITION_PARAMETERS]
+    kind = node[CONDITION_TYPE]
     parts = [kind]
-    if "ModerationLabelName" in params:
-        parts.append(json.dumps(params["ModerationLabelName"], ensure_ascii=False))
-    if "ImportantFormKey" in params:
-        parts.append(json.dumps(params["ImportantFormKey"], ensure_ascii=False))
-        aliases = params.get("ImportantFormKeyAliases") or []
+    if LABEL_NAME in params:
+        parts.append(json.dumps(params[LABEL_NAME], ensure_ascii=False))
+    if KEY in params:
+        parts.append(json.dumps(params[KEY], ensure_ascii=False))
+        aliases = params.get(KEY_ALIASES) or []
         if aliases:
             parts.append("aka " + ", ".join(json.dumps(a, ensure_ascii=False) for a in aliases))
-    if "RandomSamplingPercentage" in params:
-        parts.append(f"{params['RandomSamplingPercentage']}%")
+    if SAMPLING_PERCENTAGE in params:
+        parts.append(f"{params[SAMPLING_PERCENTAGE]}%")
     tests = []
     for key, value in params.items():
         split = split_threshold(key)

@@ -146,33 +146,13 @@ def flow_task(path: str) -> tuple[int | None, Any]:
 
     Raises `ValueError` with a printable message when the file cannot be used.
     """
-    try:
-        from ..aws.flow import FlowDefinition, FlowError
-    except ImportError:  # the builder is optional here: read just the two keys
-        return _flow_task_toml(path)
+    from ..aws.flow import FlowDefinition, FlowError
+
     try:
         flow = FlowDefinition.from_toml(path)
     except FlowError as exc:
         raise ValueError(exc.render()) from None
     return flow.task_count, flow.price_usd
-
-
-def _flow_task_toml(path: str) -> tuple[int | None, Any]:
-    import tomllib
-
-    from ..diagnostics import CompileError
-    from ..fileio import read_text
-
-    try:
-        data = tomllib.loads(read_text(path))
-    except CompileError as exc:
-        raise ValueError(exc.render()) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path}: error: not valid TOML: {exc}") from None
-    task = data.get("task", {})
-    if not isinstance(task, dict):
-        raise ValueError(f"{path}: error: [task] must be a table")
-    return task.get("count"), task.get("price_usd")
 
 
 def run(args: argparse.Namespace) -> int:

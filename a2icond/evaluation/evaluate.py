@@ -23,19 +23,29 @@ from fractions import Fraction
 from typing import Any, TypeAlias
 
 from ..model import (
+    AND,
+    ANY,
+    CONDITION_PARAMETERS,
+    CONDITION_TYPE,
+    CONDITIONS,
+    KEY,
+    KEY_ALIASES,
     KEY_CHECK,
     KEY_VALUE_PREFIX,
     LABEL_CHECK,
+    LABEL_NAME,
     MISSING_KEY,
+    OR,
     SAMPLING,
+    SAMPLING_PERCENTAGE,
     WORD_PREFIX,
     And,
     Condition,
     Conditions,
     Node,
     Or,
-    split_threshold,
 )
+from ..model import conditions as model_conditions
 from .records import Difference, compare_with_record
 from .responses import Response, ResponseError, normalize, trimmed_block
 
@@ -78,22 +88,17 @@ PlanNode: TypeAlias = tuple[str, Any]
 
 
 def _thresholds(condition: Condition) -> list[tuple[str, Compare, float]]:
-    out = []
-    for name, value in condition.parameters.items():
-        split = split_threshold(name)
-        if split is not None:
-            out.append((split[0], OPS[split[1]], value))
-    return out
+    return [(prefix, OPS[op], value) for prefix, op, value in condition.thresholds()]
 
 
 def _label_leaf(condition: Condition, path: Path) -> Leaf:
-    wanted = condition.parameters["ModerationLabelName"]
+    wanted = condition.parameters[LABEL_NAME]
     checks = tuple((cmp, value) for _, cmp, value in _thresholds(condition))
 
     def matched(label_conf: float) -> bool:
         return any(cmp(label_conf, value) for cmp, value in checks)
 
-    if wanted == "*":
+    if wanted == ANY:
 
         def test(r: Response) -> bool:
             return any(matched(lab.confidence) for lab in r.labels)
@@ -113,10 +118,10 @@ def _label_leaf(condition: Condition, path: Path) -> Leaf:
 
 def _key_texts(condition: Condition) -> frozenset[str] | None:
     """The texts a key condition matches (the key and its aliases); None for `*`."""
-    key = condition.parameters["ImportantFormKey"]
-    if key == "*":
+    key = condition.parameters[KEY]
+    if key == ANY:
         return None
-    return frozenset([key, *condition.parameters.get("ImportantFormKeyAliases", ())])
+    return frozenset([key, *condition.parameters.get(KEY_ALIASES, ())])
 
 
 def _key_leaf(condition: Condition, path: Path) -> Leaf:
@@ -160,7 +165,7 @@ def _missing_leaf(condition: Condition, path: Path) -> Leaf:
 
 
 def _sampling_leaf(condition: Condition, path: Path) -> Leaf:
-    percentage = Fraction(str(condition.parameters["RandomSamplingPercentage"]))
+    percentage = Fraction(str(condition.parameters[SAMPLING_PERCENTAGE]))
 
     def test(r: Response) -> bool:  # the draw; see `draw`
         return draw(r.canonical_bytes(), path) * 100 < percentage
@@ -248,17 +253,11 @@ def _plan_from_json(source: str, text: str) -> Plan:
     from ..model import node_from_dict
 
     document = json.loads(text)
-    return Plan(Conditions(source, tuple(node_from_dict(m) for m in document["Conditions"])))  # type: ignore[arg-type]
+    return Plan(Conditions(source, tuple(node_from_dict(m) for m in document[CONDITIONS])))  # type: ignore[arg-type]
 
 
 def _types(members: Sequence[Node]) -> set[str]:
-    out: set[str] = set()
-    for m in members:
-        if isinstance(m, Condition):
-            out.add(m.condition_type)
-        else:
-            out |= _types(m.members)
-    return out
+    return {condition.condition_type for condition in model_conditions(members)}
 
 
 def prepare(conditions: Plan | Conditions | Mapping[str, Any] | str) -> Plan:
@@ -364,8 +363,8 @@ def _result_tree(
         result = bool(values[plan_node[1]])
         out[path] = result
         return {
-            "ConditionParameters": {k: node.parameters[k] for k in sorted(node.parameters)},
-            "ConditionType": node.condition_type,
+            CONDITION_PARAMETERS: {k: node.parameters[k] for k in sorted(node.parameters)},
+            CONDITION_TYPE: node.condition_type,
             "EvaluationResult": result,
         }
     members = [
@@ -375,7 +374,7 @@ def _result_tree(
     member_results = [out[(*path, j)] for j in range(len(members))]
     result = any(member_results) if isinstance(node, Or) else all(member_results)
     out[path] = result
-    name = "And" if isinstance(node, And) else "Or"
+    name = AND if isinstance(node, And) else OR
     return dict(sorted({name: members, "EvaluationResult": result}.items()))
 
 
@@ -443,7 +442,7 @@ def evaluate(
         sampling_alone = activated and not without_draws and any(only_draws[(i,)] for i in top)
 
     selected = _selection(plan, resp, values, node_results, activated, sampling_alone)
-    condition_results = {"Conditions": results}
+    condition_results = {CONDITIONS: results}
     differences = None
     if resp.recorded is not None:
         differences = tuple(compare_with_record(condition_results, selected, resp, set(sampled)))

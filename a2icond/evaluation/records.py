@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
+from ..model import AND, CONDITION_PARAMETERS, CONDITION_TYPE, CONDITIONS, OR
 from .responses import Response
 
 Path: TypeAlias = tuple[int, ...]
@@ -50,9 +51,9 @@ def compare_with_record(
         out.extend(_compare_equivalent(ours, recorded.results, sampled))
     else:
         _compare_list(
-            ours.get("Conditions", []),
-            recorded.results.get("Conditions"),
-            ["Conditions"],
+            ours.get(CONDITIONS, []),
+            recorded.results.get(CONDITIONS),
+            [CONDITIONS],
             (),
             sampled,
             out,
@@ -163,14 +164,14 @@ def _compare_node(
     if not isinstance(rec, Mapping):
         out.append(Difference(_where(where), "the record has no condition here"))
         return
-    group = "And" if "And" in mine else "Or" if "Or" in mine else None
+    group = AND if AND in mine else OR if OR in mine else None
     if group is not None:
         if group not in rec:
             out.append(Difference(_where(where), f"an {group} group here, not in the record"))
             return
     elif (
-        rec.get("ConditionType") != mine["ConditionType"]
-        or rec.get("ConditionParameters") != mine["ConditionParameters"]
+        rec.get(CONDITION_TYPE) != mine[CONDITION_TYPE]
+        or rec.get(CONDITION_PARAMETERS) != mine[CONDITION_PARAMETERS]
     ):
         out.append(
             Difference(

@@ -20,9 +20,11 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
-Kind = Literal["rekognition", "textract"]
+from ..model import Source
+
+Kind: TypeAlias = Source  # the kind of response: the model's one `Source` type
 Style = Literal["pascal", "camel"]
 
 #: File name endings read as JSON Lines (one response per line).

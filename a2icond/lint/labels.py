@@ -1,0 +1,135 @@
+"""Label names (A2I101, A2I102): Rekognition returns only the names of its taxonomy, compared
+exactly, so a misspelt or model-6.1 name silently never matches."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+from .. import ast
+from ..model import LABEL_CHECK, LABEL_NAME
+from . import registry
+from .context import Context, quote
+from .json import JsonCondition, JsonContext
+
+FAMILY = "labels"
+
+UNKNOWN_LABEL = registry.code(
+    "A2I101",
+    "unknown-label",
+    family=FAMILY,
+    summary="a label name Rekognition never returns (a typo, or the wrong case)",
+)
+OLD_LABEL = registry.code(
+    "A2I102",
+    "model-6.1-label",
+    family=FAMILY,
+    summary="a Rekognition model 6.1 label name that model 7 renamed or dropped",
+)
+
+
+@dataclass(frozen=True)
+class LabelNames:
+    """Model-7 names, model-6.1 names and the 6.1 -> 7 renames, from the shipped data file."""
+
+    model_7: tuple[str, ...]
+    model_6_1: tuple[str, ...]
+    renamed: dict[str, str]
+
+
+@cache
+def label_names() -> LabelNames:
+    data = json.loads(
+        resources.files("a2icond")
+        .joinpath("data/rekognition-moderation-labels.json")
+        .read_text("utf-8")
+    )
+    model_7 = tuple(dict.fromkeys(item["Name"] for item in data["model_7"]))
+    model_6_1 = tuple(dict.fromkeys(item["Name"] for item in data["model_6_1"]))
+    # "Explicit Nudity (top level)" describes a level, not a name; model 7 still has the name.
+    renamed = {old: new for old, new in data["renamed_in_7"].items() if old not in model_7}
+    return LabelNames(model_7, model_6_1, renamed)
+
+
+@cache
+def _lookups() -> tuple[dict[str, str], dict[str, str], frozenset[str], frozenset[str]]:
+    """Lower-cased model-7 names, lower-cased old names, and both name sets, built once."""
+    names = label_names()
+    lowered = {n.lower(): n for n in names.model_7}
+    old_lowered = {n.lower(): n for n in names.renamed}
+    return lowered, old_lowered, frozenset(names.model_7), frozenset(names.model_6_1)
+
+
+@lru_cache(maxsize=4096)
+def suggest_label(name: str) -> str | None:
+    """The model-7 name `name` was probably meant to be: same letters first, then spelling."""
+    names = label_names()
+    lowered, old_lowered, _, _ = _lookups()
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    if name.lower() in old_lowered:
+        return names.renamed[old_lowered[name.lower()]]
+    candidates = {**old_lowered, **lowered}
+    close = difflib.get_close_matches(name.lower(), list(candidates), n=1, cutoff=0.6)
+    if not close:
+        return None
+    found = candidates[close[0]]
+    return names.renamed.get(found, found)
+
+
+@lru_cache(maxsize=4096)
+def label_problem(name: str) -> tuple[str, str, str] | None:
+    """`(code, message, hint)` when Rekognition never returns a label named `name`, else None.
+
+    Shared by the `.cond` lint and the lint of JSON activation-condition files (memoized: a
+    long file names the same few labels over and over).
+    """
+    if not name or name == ast.ANY:
+        return None
+    names = label_names()
+    _, _, model_7, model_6_1 = _lookups()
+    if name in model_7:
+        return None
+    if name in names.renamed:
+        new = names.renamed[name]
+        return (
+            OLD_LABEL,
+            f"{quote(name)} is a Rekognition model 6.1 label name; model 7 returns {quote(new)} "
+            "instead, so this condition never matches",
+            f"write label {quote(new)}",
+        )
+    if name in model_6_1:
+        return (
+            OLD_LABEL,
+            f"{quote(name)} is a Rekognition model 6.1 label that model 7 no longer returns, so "
+            "this condition never matches",
+            "choose a model-7 label (see docs/lint.md)",
+        )
+    guess = suggest_label(name)
+    return (
+        UNKNOWN_LABEL,
+        f"Rekognition returns no moderation label named {quote(name)}; A2I compares label names "
+        "exactly (case-sensitive), so this condition never matches",
+        f"did you mean {quote(guess)}?" if guess else "",
+    )
+
+
+@registry.rule(ast.LabelCheck, codes=(UNKNOWN_LABEL, OLD_LABEL))
+def check_label(context: Context, atom: ast.LabelCheck) -> None:
+    problem = label_problem(atom.label)
+    if problem is not None:
+        code, message, hint = problem
+        context.warn(atom.label_span, code, message, hint=hint)
+
+
+@registry.rule(JsonCondition, codes=(UNKNOWN_LABEL, OLD_LABEL))
+def check_json_label(context: JsonContext, condition: JsonCondition) -> None:
+    if condition.type != LABEL_CHECK:
+        return
+    problem = label_problem(condition.parameters[LABEL_NAME])
+    if problem is not None:
+        code, message, hint = problem
+        context.warn_at(condition.parameter_path(LABEL_NAME), code, message, hint)

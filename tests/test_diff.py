@@ -169,3 +169,31 @@ def test_git_revision(
     assert (data["before"]["humanLoopsExpected"], data["changed"]) == (2.0, 4)
     code, _, err = run(capsys, "diff", "git:HEAD:missing.cond", "review.cond", str(corpus))
     assert code == 1 and "git:HEAD:missing.cond:" in err and "Traceback" not in err
+
+
+def test_prices_are_checked_as_simulate_checks_them(
+    capsys: pytest.CaptureFixture[str], corpus: Path, files: tuple[str, str]
+) -> None:
+    old, new = files
+    code = main(["diff", old, new, str(corpus), "--price", "0.05"])
+    assert code == 2
+    assert "not a price AWS allows for Rekognition" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["diff", old, new, str(corpus), "--task-count", "4"])
+    assert info.value.code == 2
+    code, out, _ = run(
+        capsys,
+        "diff",
+        old,
+        new,
+        str(corpus),
+        "--price",
+        "0.036",
+        "--object-price",
+        "0.08",
+        "--task-count",
+        "2",
+        "--json",
+    )
+    data = json.loads(out)
+    assert data["before"]["estimatedCostUsd"] == pytest.approx(2 * (2 * 0.036 + 0.08))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..diagnostics import Diagnostic, render_all
 from ..model import SOURCES as SOURCES
@@ -153,4 +153,69 @@ def s3_options(args: argparse.Namespace) -> object:
         profile=getattr(args, "profile", None),
         region=getattr(args, "region", None),
         workers=getattr(args, "s3_concurrency", 16),
+    )
+
+
+def price_argument(text: str) -> Any:
+    """`--price`: a public-workforce price, read by the rules of a flow file's `price_usd`."""
+    from ..aws.prices import PriceError, parse_price
+
+    try:
+        return parse_price(text)
+    except PriceError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} {exc}") from None
+
+
+def object_price_argument(text: str) -> Any:
+    """`--object-price`: any non-negative amount of US dollars (A2I's charge per object)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.strip().removeprefix("$"))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not an amount of US dollars: {text!r}") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"not an amount of US dollars: {text!r}")
+    return value
+
+
+def task_count_range() -> tuple[int, int]:
+    """`HumanLoopConfig.TaskCount`'s range from botocore's SageMaker model (1..3 today)."""
+    try:
+        import botocore.session
+
+        model = botocore.session.get_session().get_service_model("sagemaker")
+        meta = model.shape_for("HumanLoopConfig").members["TaskCount"].metadata
+        return int(meta.get("min", 1)), int(meta.get("max", 3))
+    except Exception:  # botocore missing or its model changed shape: the documented range
+        return 1, 3
+
+
+def task_count_argument(text: str) -> int:
+    """`--task-count`: workers per object, within what `CreateFlowDefinition` accepts."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    low, high = task_count_range()
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(
+            f"must be from {low} to {high} (HumanLoopConfig.TaskCount): {text!r}"
+        )
+    return value
+
+
+def price_problem(price: Any, source: str | None) -> str | None:
+    """Why `price` is not one AWS allows for the conditions' task type, or None."""
+    if price is None or source not in ("textract", "rekognition"):
+        return None
+    from decimal import Decimal
+
+    from ..aws.prices import TASK_TYPE_NAMES, allowed_text, is_allowed
+
+    if is_allowed(Decimal(price), source):  # type: ignore[arg-type]
+        return None
+    return (
+        f"{price} is not a price AWS allows for {TASK_TYPE_NAMES[source]} tasks: "  # type: ignore[index]
+        f"{allowed_text(source)}"  # type: ignore[arg-type]
     )

@@ -23,8 +23,12 @@ from ._common import (
     add_s3_arguments,
     add_source_option,
     load_conditions,
+    object_price_argument,
+    price_argument,
+    price_problem,
     print_diagnostics,
     s3_options,
+    task_count_argument,
     usage_error,
 )
 
@@ -55,28 +59,6 @@ def _points(text: str) -> Fraction:
     if not number.is_finite() or number < 0:
         raise argparse.ArgumentTypeError(f"not a percentage such as 2%: {text!r}")
     return Fraction(number) / 100
-
-
-def _money(text: str) -> Decimal:
-    try:
-        value = Decimal(text.strip().removeprefix("$"))
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"not an amount of US dollars: {text!r}") from None
-    if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError(f"not an amount of US dollars: {text!r}")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= 3:
-        raise argparse.ArgumentTypeError(
-            f"must be from 1 to 3 (HumanLoopConfig.TaskCount): {text!r}"
-        )
-    return value
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -111,10 +93,17 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="exit 1 when the loop rate grows by more than PCT percentage points (2%% means "
         "from 5%% to more than 7%% of documents)",
     )
-    p.add_argument("--task-count", type=_count, default=1, metavar="N", help="reviewers per loop")
-    p.add_argument("--price", type=_money, metavar="USD", help="public-workforce price per task")
     p.add_argument(
-        "--object-price", type=_money, metavar="USD", help="A2I's charge per reviewed object"
+        "--task-count", type=task_count_argument, default=1, metavar="N", help="reviewers per loop"
+    )
+    p.add_argument(
+        "--price", type=price_argument, metavar="USD", help="public-workforce price per task"
+    )
+    p.add_argument(
+        "--object-price",
+        type=object_price_argument,
+        metavar="USD",
+        help="A2I's charge per reviewed object",
     )
     add_source_option(p, "conditions that neither say nor imply it")
     add_aws_arguments(p, waits=False)
@@ -195,6 +184,10 @@ def run(args: argparse.Namespace) -> int:
         except SpecError as exc:
             print(f"a2icond: error: {exc}", file=sys.stderr)
             return EXIT_PROBLEMS
+    for conditions in plans:
+        problem = price_problem(args.price, conditions.source)
+        if problem is not None:
+            return usage_error(f"--price: {problem}")
     try:
         report = diff(
             plans[0],

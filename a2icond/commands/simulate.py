@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from ._common import (
@@ -20,8 +19,12 @@ from ._common import (
     add_s3_arguments,
     add_source_option,
     load_conditions,
+    object_price_argument,
+    price_argument,
+    price_problem,
     print_diagnostics,
     s3_options,
+    task_count_argument,
     usage_error,
 )
 
@@ -30,51 +33,6 @@ EXIT_INTERRUPTED = 130
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..evaluation.simulation import SimulationReport
-
-
-def _price(text: str) -> Decimal:
-    """A public-workforce price, read by the same rules as a flow file's `price_usd`."""
-    from ..aws.prices import PriceError, parse_price
-
-    try:
-        return parse_price(text)
-    except PriceError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} {exc}") from None
-
-
-def _object_price(text: str) -> Decimal:
-    try:
-        value = Decimal(text.strip().removeprefix("$"))
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"not an amount of US dollars: {text!r}") from None
-    if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError(f"not an amount of US dollars: {text!r}")
-    return value
-
-
-def task_count_range() -> tuple[int, int]:
-    """`HumanLoopConfig.TaskCount`'s range from botocore's SageMaker model (1..3 today)."""
-    try:
-        import botocore.session
-
-        model = botocore.session.get_session().get_service_model("sagemaker")
-        meta = model.shape_for("HumanLoopConfig").members["TaskCount"].metadata
-        return int(meta.get("min", 1)), int(meta.get("max", 3))
-    except Exception:  # botocore missing or its model changed shape: the documented range
-        return 1, 3
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    low, high = task_count_range()
-    if not low <= value <= high:
-        raise argparse.ArgumentTypeError(
-            f"must be from {low} to {high} (HumanLoopConfig.TaskCount): {text!r}"
-        )
-    return value
 
 
 def _jobs(text: str) -> int:
@@ -108,17 +66,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--flow", metavar="FLOW.toml", help="read the task count and price from this flow file"
     )
     p.add_argument(
-        "--task-count", type=_count, metavar="N", help="reviewers per human loop (default 1)"
+        "--task-count",
+        type=task_count_argument,
+        metavar="N",
+        help="reviewers per human loop (default 1)",
     )
     p.add_argument(
         "--price",
-        type=_price,
+        type=price_argument,
         metavar="USD",
         help="public-workforce price per task in USD, one AWS allows for the source, e.g. 0.036",
     )
     p.add_argument(
         "--object-price",
-        type=_object_price,
+        type=object_price_argument,
         metavar="USD",
         help="A2I's charge per reviewed object (image or page) in USD, from your pricing tier; "
         "not included unless given (see docs/evaluation.md)",
@@ -171,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
             task_count = flow_count
         if price is None and flow_price is not None:
             try:
-                price = _price(str(flow_price))
+                price = price_argument(str(flow_price))
             except argparse.ArgumentTypeError as exc:
                 print(f"{args.flow}: error: task.price_usd: {exc}", file=sys.stderr)
                 return EXIT_PROBLEMS
@@ -190,16 +151,10 @@ def run(args: argparse.Namespace) -> int:
     except CompileError as exc:
         print_diagnostics(exc.diagnostics, exc.text)
         return EXIT_PROBLEMS
-    if price is not None and conditions.source in ("textract", "rekognition"):
-        from ..aws.prices import TASK_TYPE_NAMES, allowed_text, is_allowed
-
-        if not is_allowed(Decimal(price), conditions.source):
-            where = f"{args.flow}: task.price_usd" if args.price is None else "--price"
-            return usage_error(
-                f"{where}: {price} is not a price AWS allows for "
-                f"{TASK_TYPE_NAMES[conditions.source]} tasks: "
-                f"{allowed_text(conditions.source)}"
-            )
+    problem = price_problem(price, conditions.source)
+    if problem is not None:
+        where = f"{args.flow}: task.price_usd" if args.price is None else "--price"
+        return usage_error(f"{where}: {problem}")
     try:
         report = simulate(
             conditions,

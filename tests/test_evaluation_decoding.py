@@ -141,19 +141,19 @@ def test_every_stored_response_decodes_the_same_both_ways(path: Path) -> None:
         _same_evaluation(fast, full)
 
 
-def test_the_fast_path_is_taken_for_plain_responses_and_not_for_records() -> None:
+def test_the_fast_path_is_taken_for_responses_and_records() -> None:
     fast = [
         p.name
         for p in FILES
         if isinstance(getattr(_fast(p.read_bytes(), p.name), "raw", None), LazyDocument)
     ]
-    assert "a2i-output-textract-real.json" not in fast
+    assert "a2i-output-textract-real.json" in fast
     assert "textract-analyzedocument-paystub_with_signature.json" in fast
     assert "trp-queries-sample.json" in fast
     assert "awscli-detect-moderation-labels.json" in fast
-    # all but the record (full path: it carries A2I's results) and the video response
-    # (GetContentModeration nests each label: the full path words that error)
-    assert len(fast) == len(FILES) - 2
+    # all but the video response (GetContentModeration nests each label: the full path words
+    # that error)
+    assert len(fast) == len(FILES) - 1
 
 
 SMALL = {
@@ -227,6 +227,41 @@ ODD = {
     b'"moderationModelVersion": "7.0"}',
     "record inside": json.dumps({"aiServiceResponse": SMALL}).encode(),
     "input content": json.dumps({"inputContent": {"aiServiceResponse": SMALL}}).encode(),
+    "record with results": json.dumps(
+        {
+            "flowDefinitionArn": "arn:aws:sagemaker:us-east-1:1:flow-definition/x",
+            "aiServiceResponse": SMALL,
+            "humanTaskActivationConditionResults": {"Conditions": []},
+            "selectedAiServiceResponse": {"Blocks": []},
+        }
+    ).encode(),
+    "inner results, top selection": json.dumps(
+        {
+            "flowDefinitionArn": 7,
+            "inputContent": {
+                "aiServiceResponse": SMALL,
+                "humanTaskActivationConditionResults": {"Conditions": [1]},
+            },
+            "selectedAiServiceResponse": {"Blocks": [2]},
+            "humanTaskActivationConditionResults": {"Conditions": [3]},
+        }
+    ).encode(),
+    "results not an object": json.dumps(
+        {"aiServiceResponse": SMALL, "humanTaskActivationConditionResults": [1]}
+    ).encode(),
+    "results null": json.dumps(
+        {"aiServiceResponse": SMALL, "humanTaskActivationConditionResults": None}
+    ).encode(),
+    "service as a string": json.dumps({"aiServiceResponse": json.dumps(SMALL)}).encode(),
+    "service null": b'{"aiServiceResponse": null}',
+    "input content as a string": json.dumps(
+        {"inputContent": json.dumps({"aiServiceResponse": SMALL})}
+    ).encode(),
+    "input content without a service": json.dumps({**SMALL, "inputContent": {"x": 1}}).encode(),
+    "record of labels": json.dumps(
+        {"aiServiceResponse": {"moderationLabels": [{"name": "A", "confidence": 97.5}]}}
+    ).encode(),
+    "activation output": json.dumps({**SMALL, "HumanLoopActivationOutput": {"x": 1}}).encode(),
     "metadata": json.dumps({**SMALL, "ResponseMetadata": {"RequestId": "x"}}).encode(),
 }
 
@@ -244,7 +279,17 @@ def test_the_fast_path_falls_back_where_it_must() -> None:
     assert isinstance(_fast(ODD["plain"], "p").raw, LazyDocument)
     assert isinstance(_fast(ODD["camel"], "p").raw, LazyDocument)
     assert isinstance(_fast(ODD["labels camel"], "p").raw, LazyDocument)
-    for case in ("null text", "string confidence", "nan", "record inside", "bom"):
+    assert isinstance(_fast(ODD["record with results"], "p").raw, LazyDocument)
+    assert isinstance(_fast(ODD["inner results, top selection"], "p").raw, LazyDocument)
+    for case in (
+        "null text",
+        "string confidence",
+        "nan",
+        "bom",
+        "service as a string",
+        "input content as a string",
+        "activation output",
+    ):
         result = _fast(ODD[case], case)
         assert isinstance(result, ResponseError) or not isinstance(result.raw, LazyDocument)
 

@@ -16,6 +16,7 @@ decoded with `json.loads` only when something asks for it, from the bytes kept b
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -26,9 +27,11 @@ import msgspec
 from .responses import (
     KeyValuePair,
     Label,
+    Recorded,
     Response,
     ResponseError,
     Style,
+    _find_record,
     normalize,
     parse_json_bytes,
 )
@@ -77,16 +80,45 @@ class _CLabel(msgspec.Struct, rename="camel", gc=False):
     parent_name: str | None = None
 
 
-class _Document(msgspec.Struct, gc=False):
-    """The top level. The `Raw` fields only note that a key is there (records and responses
-    carrying A2I's results go down the full path); they are not decoded."""
+class _Service(msgspec.Struct, gc=False):
+    """A service response: Textract blocks or Rekognition labels, in either key style."""
 
     p_blocks: list[_PBlock] | _Unset = msgspec.field(default=_UNSET, name="Blocks")
     c_blocks: list[_CBlock] | _Unset = msgspec.field(default=_UNSET, name="blocks")
     p_labels: list[_PLabel] | _Unset = msgspec.field(default=_UNSET, name="ModerationLabels")
     c_labels: list[_CLabel] | _Unset = msgspec.field(default=_UNSET, name="moderationLabels")
-    record: msgspec.Raw | _Unset = msgspec.field(default=_UNSET, name="aiServiceResponse")
-    input_content: msgspec.Raw | _Unset = msgspec.field(default=_UNSET, name="inputContent")
+
+
+class _Input(msgspec.Struct, gc=False):
+    """An A2I record's `inputContent`: the service response and A2I's results."""
+
+    service: _Service | _Unset = msgspec.field(default=_UNSET, name="aiServiceResponse")
+    results: dict[str, Any] | _Unset | None = msgspec.field(
+        default=_UNSET, name="humanTaskActivationConditionResults"
+    )
+    selected: dict[str, Any] | _Unset | None = msgspec.field(
+        default=_UNSET, name="selectedAiServiceResponse"
+    )
+
+
+class _Document(msgspec.Struct, gc=False):
+    """The top level: a service response, or an A2I output record (its response under
+    `aiServiceResponse`, at the top or in `inputContent`). Responses that carry A2I's results
+    in `HumanLoopActivationOutput` go down the full path (the `Raw` fields only note the key)."""
+
+    p_blocks: list[_PBlock] | _Unset = msgspec.field(default=_UNSET, name="Blocks")
+    c_blocks: list[_CBlock] | _Unset = msgspec.field(default=_UNSET, name="blocks")
+    p_labels: list[_PLabel] | _Unset = msgspec.field(default=_UNSET, name="ModerationLabels")
+    c_labels: list[_CLabel] | _Unset = msgspec.field(default=_UNSET, name="moderationLabels")
+    record: _Service | _Unset = msgspec.field(default=_UNSET, name="aiServiceResponse")
+    input_content: _Input | _Unset = msgspec.field(default=_UNSET, name="inputContent")
+    results: dict[str, Any] | _Unset | None = msgspec.field(
+        default=_UNSET, name="humanTaskActivationConditionResults"
+    )
+    selected: dict[str, Any] | _Unset | None = msgspec.field(
+        default=_UNSET, name="selectedAiServiceResponse"
+    )
+    arn: Any = msgspec.field(default=None, name="flowDefinitionArn")
     activation: msgspec.Raw | _Unset = msgspec.field(
         default=_UNSET, name="HumanLoopActivationOutput"
     )
@@ -170,29 +202,56 @@ def _decode_fast(data: bytes, name: str) -> Response | None:
         doc = _DECODER.decode(data)
     except (msgspec.DecodeError, RecursionError):
         return None
-    if (
-        doc.record is not _UNSET
-        or doc.input_content is not _UNSET
-        or doc.activation is not _UNSET
-        or doc.c_activation is not _UNSET
-    ):
+    if doc.activation is not _UNSET or doc.c_activation is not _UNSET:
         return None
+    service: _Service | _Document = doc
+    recorded: Recorded | None = None
+    raw: bytes | Callable[[], dict[str, Any]] = data
+    inner = doc.input_content
+    if isinstance(doc.record, _Service) or (
+        isinstance(inner, _Input) and isinstance(inner.service, _Service)
+    ):
+        # an A2I output record, read as `responses.normalize` reads one
+        if isinstance(doc.record, _Service):
+            service, results, selected = doc.record, doc.results, doc.selected
+        else:
+            assert isinstance(inner, _Input) and isinstance(inner.service, _Service)
+            service = inner.service
+            results = doc.results if inner.results is _UNSET else inner.results
+            selected = doc.selected if inner.selected is _UNSET else inner.selected
+        recorded = Recorded(
+            results if isinstance(results, dict) else None,
+            selected if isinstance(selected, dict) else None,
+            doc.arn if isinstance(doc.arn, str) else None,
+        )
+        raw = functools.partial(_service_of, data)
     # the full path's order: Blocks, blocks, ModerationLabels, moderationLabels
-    if isinstance(doc.p_blocks, list):
-        return _textract(doc.p_blocks, "pascal", data, name)
-    if isinstance(doc.c_blocks, list):
-        return _textract(doc.c_blocks, "camel", data, name)
+    if isinstance(service.p_blocks, list):
+        return _textract(service.p_blocks, "pascal", raw, name, recorded)
+    if isinstance(service.c_blocks, list):
+        return _textract(service.c_blocks, "camel", raw, name, recorded)
     labels: tuple[Label, ...]
     style: Style
-    if isinstance(doc.p_labels, list):
-        labels = tuple(Label(x.name, x.confidence, i) for i, x in enumerate(doc.p_labels))
+    if isinstance(service.p_labels, list):
+        labels = tuple(Label(x.name, x.confidence, i) for i, x in enumerate(service.p_labels))
         style = "pascal"
-    elif isinstance(doc.c_labels, list):
-        labels = tuple(Label(x.name, x.confidence, i) for i, x in enumerate(doc.c_labels))
+    elif isinstance(service.c_labels, list):
+        labels = tuple(Label(x.name, x.confidence, i) for i, x in enumerate(service.c_labels))
         style = "camel"
     else:
         return None  # neither service: the full path words the error
-    return Response("rekognition", style, LazyDocument(data), labels=labels, name=name)
+    return Response(
+        "rekognition", style, LazyDocument(raw), labels=labels, recorded=recorded, name=name
+    )
+
+
+def _service_of(data: bytes) -> dict[str, Any]:
+    """A record's `aiServiceResponse`, parsed with `json.loads` (the lazy `raw` of a record)."""
+    document = json.loads(data)
+    record = _find_record(document)
+    assert record is not None
+    service: dict[str, Any] = record["aiServiceResponse"]
+    return service
 
 
 def decode_pages(parts: Sequence[tuple[str, bytes]], name: str) -> Response:
@@ -221,7 +280,11 @@ def _decode_pages(parts: Sequence[tuple[str, bytes]], name: str) -> Response:
         except (msgspec.DecodeError, RecursionError):
             fast = False
             break
-        if not isinstance(doc.p_blocks, list) or doc.record is not _UNSET:
+        if (
+            not isinstance(doc.p_blocks, list)
+            or doc.record is not _UNSET
+            or doc.input_content is not _UNSET
+        ):
             fast = False
             break
         blocks.extend(doc.p_blocks)
@@ -251,6 +314,7 @@ def _textract(
     style: Style,
     data: bytes | Callable[[], dict[str, Any]],
     name: str,
+    recorded: Recorded | None = None,
 ) -> Response:
     """Key-value pairs exactly as `responses._pairs` builds them, from the typed blocks.
 
@@ -303,6 +367,7 @@ def _textract(
         style,
         LazyDocument(data),
         pairs=out,
+        recorded=recorded,
         name=name,
         _texts=frozenset(p.text for p in out),
     )

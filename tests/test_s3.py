@@ -376,3 +376,19 @@ def test_objects_are_read_concurrently(s3env: S3Server, monkeypatch: pytest.Monk
     assert [n for n, _ in found] == [f"s3://{BUCKET}/slow/{i:02d}.json" for i in range(16)]
     assert all(isinstance(r, Response) for _, r in found)
     assert proxy.most >= 4  # several GETs waited on the network at the same time
+
+
+def test_dask_workers_read_s3_themselves(s3env: S3Server) -> None:
+    pytest.importorskip("distributed")
+    docs = [rekognition([("Explicit", 80.0 + i)]) for i in range(20)]
+    for i, doc in enumerate(docs):
+        put(s3env, f"dask/{i:02d}.json", doc)
+    pages = split_pages(json.loads(REAL.read_bytes()), 2)
+    for i, page in enumerate(pages, 1):
+        put(s3env, f"dask/job/{i}", page)
+    put(s3env, "dask/zz-broken.json", "{")
+    conditions_ = conditions(label_check("Explicit", ConfidenceGreaterThan=90), sample(10))
+    url = f"s3://{BUCKET}/dask/"
+    here = simulate(conditions_, [url])
+    assert (here.documents, here.errors) == (20, 2)  # the Textract job is the wrong service
+    assert simulate(conditions_, [url], scheduler="local", jobs=2) == here

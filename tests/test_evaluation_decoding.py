@@ -262,6 +262,9 @@ ODD = {
         {"aiServiceResponse": {"moderationLabels": [{"name": "A", "confidence": 97.5}]}}
     ).encode(),
     "activation output": json.dumps({**SMALL, "HumanLoopActivationOutput": {"x": 1}}).encode(),
+    "video label with a name": json.dumps(
+        {"ModerationLabels": [{"Name": "A", "Confidence": 90, "ModerationLabel": {"Name": "A"}}]}
+    ).encode(),
     "metadata": json.dumps({**SMALL, "ResponseMetadata": {"RequestId": "x"}}).encode(),
 }
 
@@ -289,6 +292,7 @@ def test_the_fast_path_falls_back_where_it_must() -> None:
         "service as a string",
         "input content as a string",
         "activation output",
+        "video label with a name",
     ):
         result = _fast(ODD[case], case)
         assert isinstance(result, ResponseError) or not isinstance(result.raw, LazyDocument)

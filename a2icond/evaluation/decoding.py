@@ -72,12 +72,17 @@ class _PLabel(msgspec.Struct, rename="pascal", gc=False):
     name: str
     confidence: float
     parent_name: str | None = None
+    # a video moderation label (GetContentModeration) nests the label: the full path says so
+    video: msgspec.Raw | _Unset = msgspec.field(default=_UNSET, name="ModerationLabel")
+    c_video: msgspec.Raw | _Unset = msgspec.field(default=_UNSET, name="moderationLabel")
 
 
 class _CLabel(msgspec.Struct, rename="camel", gc=False):
     name: str
     confidence: float
     parent_name: str | None = None
+    video: msgspec.Raw | _Unset = msgspec.field(default=_UNSET, name="ModerationLabel")
+    c_video: msgspec.Raw | _Unset = msgspec.field(default=_UNSET, name="moderationLabel")
 
 
 class _Service(msgspec.Struct, gc=False):
@@ -232,6 +237,11 @@ def _decode_fast(data: bytes, name: str) -> Response | None:
         return _textract(service.c_blocks, "camel", raw, name, recorded)
     labels: tuple[Label, ...]
     style: Style
+    for items in (service.p_labels, service.c_labels):
+        if isinstance(items, list) and any(
+            x.video is not _UNSET or x.c_video is not _UNSET for x in items
+        ):
+            return None
     if isinstance(service.p_labels, list):
         labels = tuple(Label(x.name, x.confidence, i) for i, x in enumerate(service.p_labels))
         style = "pascal"

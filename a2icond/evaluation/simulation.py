@@ -118,7 +118,7 @@ class SimulationReport:
             human_loops_expected=self.human_loops_expected + other.human_loops_expected,
             human_loops_certain=self.human_loops_certain + other.human_loops_certain,
             conditions=tuple(
-                ConditionStat(a.index, a.holds + b.holds, a.only_one + b.only_one)
+                replace(a, holds=a.holds + b.holds, only_one=a.only_one + b.only_one)
                 for a, b in zip(self.conditions, other.conditions, strict=True)
             ),
             failures=(self.failures + other.failures)[:MAX_LISTED_ERRORS],

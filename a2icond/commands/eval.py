@@ -87,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
     status = EXIT_OK
     expected = None if args.expect is None else EXPECTATIONS[args.expect]
     unmet: list[str] = []
+    interrupted = False
     try:
         for name, document in documents(args.responses, s3_options(args)):
             try:
@@ -120,9 +121,7 @@ def run(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
     except KeyboardInterrupt:
-        sys.stdout.flush()
-        print("a2icond: interrupted", file=sys.stderr)
-        return 130
+        interrupted = True
     sys.stdout.flush()
     if unmet:
         print(
@@ -132,6 +131,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         status = EXIT_PROBLEMS
+    if interrupted:
+        print("a2icond: interrupted; the responses above were evaluated", file=sys.stderr)
+        return 130
     return status
 
 

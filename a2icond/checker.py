@@ -13,7 +13,7 @@ from . import ast
 from .diagnostics import Diagnostic, Span
 from .model import CONFIDENCE_RANGE, SAMPLING_RANGE, Source
 
-_FLIP = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+_FLIP: dict[ast.Comparator, ast.Comparator] = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 
 @dataclass

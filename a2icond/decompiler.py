@@ -212,10 +212,11 @@ def _subject(node: ast.Expr) -> Any:
 
 def _between(low: ast.Expr, high: ast.Expr, check_order: bool = True) -> ast.Expr | None:
     """`low` is `>= A` and `high` is `<= B` on the same subject and measure, with A <= B."""
-    subject = _subject(low)
-    if subject is None or subject != _subject(high):
+    if not isinstance(low, ast.LabelCheck | ast.KeyCheck):
         return None
-    lt, ht = low.test, high.test  # type: ignore[union-attr]
+    if not isinstance(high, ast.LabelCheck | ast.KeyCheck) or _subject(low) != _subject(high):
+        return None
+    lt, ht = low.test, high.test
     if not (isinstance(lt, ast.Threshold) and isinstance(ht, ast.Threshold)):
         return None
     if lt.op != ">=" or ht.op != "<=" or lt.word != ht.word:
@@ -224,7 +225,7 @@ def _between(low: ast.Expr, high: ast.Expr, check_order: bool = True) -> ast.Exp
         return None
     from dataclasses import replace
 
-    return replace(low, test=ast.Between(lt.value, ht.value, lt.word))  # type: ignore[type-var]
+    return replace(low, test=ast.Between(lt.value, ht.value, lt.word))
 
 
 def normalize(node: model.Node) -> model.Node:

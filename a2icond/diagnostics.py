@@ -74,7 +74,7 @@ class Diagnostic:
 
     def headline(self) -> str:
         """`FILE:LINE:COL: error: message` (warnings carry their code: `warning[A2I101]`)."""
-        label = self.severity
+        label: str = self.severity
         if self.code and self.severity == "warning":
             label = f"{self.severity}[{self.code}]"
         return f"{self.filename}:{self.line}:{self.column}: {label}: {self.message}"

@@ -58,10 +58,10 @@ def _members(document: Document) -> tuple[model.Node, ...]:
             document = json.loads(document, parse_float=Decimal)
         except (json.JSONDecodeError, RecursionError) as exc:
             raise ValueError(f"not JSON: {exc}") from None
-    if not isinstance(document, Mapping) or not isinstance(document.get("Conditions"), list):
+    if not isinstance(document, Mapping) or not isinstance(document.get(model.CONDITIONS), list):
         raise ValueError('not an activation-conditions document ({"Conditions": [...]})')
     try:
-        return tuple(_node(m) for m in document["Conditions"])
+        return tuple(_node(m) for m in document[model.CONDITIONS])
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"not an activation-conditions document: {exc}") from None
 
@@ -69,14 +69,14 @@ def _members(document: Document) -> tuple[model.Node, ...]:
 def _node(value: Any) -> model.Node:
     if not isinstance(value, Mapping):
         raise TypeError("a member is not an object")
-    if "And" in value:
-        return model.And(tuple(_node(m) for m in value["And"]))
-    if "Or" in value:
-        return model.Or(tuple(_node(m) for m in value["Or"]))
-    parameters = value.get("ConditionParameters", {})
+    if model.AND in value:
+        return model.And(tuple(_node(m) for m in value[model.AND]))
+    if model.OR in value:
+        return model.Or(tuple(_node(m) for m in value[model.OR]))
+    parameters = value.get(model.CONDITION_PARAMETERS, {})
     if not isinstance(parameters, Mapping):
         raise TypeError("ConditionParameters is not an object")
-    return model.Condition(str(value["ConditionType"]), dict(parameters))
+    return model.Condition(str(value[model.CONDITION_TYPE]), dict(parameters))
 
 
 def _number(value: int | float | Decimal) -> Decimal:
@@ -110,7 +110,7 @@ def _canon(node: model.Node) -> Canonical:
     if isinstance(node, model.Condition):
         params = tuple(sorted((k, _value(v)) for k, v in node.parameters.items()))
         return ("C", node.condition_type, params)
-    op = "And" if isinstance(node, model.And) else "Or"
+    op = model.AND if isinstance(node, model.And) else model.OR
     members: list[Canonical] = []
     for member in node.members:
         canon = _canon(member)
@@ -127,7 +127,7 @@ def canonical(document: Document) -> Canonical:
     """
     members = _members(document)
     if not members:
-        return ("Or",)
+        return (model.OR,)
     return _canon(model.Or(members))
 
 
@@ -193,8 +193,8 @@ def _json_value(canon: Canonical) -> Any:
 def _to_json(canon: Canonical) -> dict[str, Any]:
     if canon[0] == "C":
         return {
-            "ConditionType": canon[1],
-            "ConditionParameters": {k: _json_value(v) for k, v in canon[2]},
+            model.CONDITION_TYPE: canon[1],
+            model.CONDITION_PARAMETERS: {k: _json_value(v) for k, v in canon[2]},
         }
     return {canon[0]: [_to_json(m) for m in canon[1:]]}
 
@@ -203,13 +203,13 @@ def canonical_document(document: Document) -> dict[str, Any]:
     """The canonical form as a `{"Conditions": [...]}` document: members unwrapped and sorted,
     numbers in their shortest form (`90.0` -> `90`). Equivalent documents give equal ones."""
     canon = canonical(document)
-    if canon[0] == "Or":
-        return {"Conditions": [_to_json(m) for m in canon[1:]]}
-    return {"Conditions": [_to_json(canon)]}
+    if canon[0] == model.OR:
+        return {model.CONDITIONS: [_to_json(m) for m in canon[1:]]}
+    return {model.CONDITIONS: [_to_json(canon)]}
 
 
 def canonical_conditions(conditions: Conditions) -> Conditions:
     """`conditions` in canonical form, as a model value (for printing canonical programs)."""
     document = canonical_document(conditions)
-    members = tuple(model.node_from_dict(m) for m in document["Conditions"])
+    members = tuple(model.node_from_dict(m) for m in document[model.CONDITIONS])
     return Conditions(conditions.source, members)

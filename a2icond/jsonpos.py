@@ -6,7 +6,6 @@ Used only on the error path: `locate` rescans the (already valid) text along one
 from __future__ import annotations
 
 import json
-from json.decoder import scanstring
 
 from .diagnostics import Span
 
@@ -49,7 +48,7 @@ def _step(text: str, pos: int, step: str | int) -> int | None:
     if opener == "{" and isinstance(step, str):
         pos = _skip_ws(text, pos + 1)
         while pos < len(text) and text[pos] == '"':
-            key, pos = scanstring(text, pos + 1)
+            key, pos = _DECODER.raw_decode(text, pos)  # the key's string, and the end
             pos = _skip_ws(text, pos)
             pos = _skip_ws(text, pos + 1)  # the colon
             if key == step:

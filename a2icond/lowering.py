@@ -127,9 +127,9 @@ class _Lowering:
 def _too_deep(members: tuple[model.Node, ...]) -> list[model.Node]:
     """The groups nested deeper than A2I allows (the outermost offending one on each path)."""
     found = [
-        node
-        for node, path in model.walk(members)
-        if not isinstance(node, model.Condition) and model.level(path) == MAX_DEPTH + 1
+        step.node
+        for step in model.walk(members)
+        if step.level == MAX_DEPTH + 1 and not isinstance(step.node, model.Condition)
     ]
     return sorted(found, key=lambda n: n.span.start)
 

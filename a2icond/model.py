@@ -214,31 +214,50 @@ def node_from_dict(value: Mapping[str, JsonValue]) -> Node:
 JsonPath: TypeAlias = tuple[str | int, ...]
 
 
-def walk(members: Iterable[Node]) -> Iterator[tuple[Node, JsonPath]]:
-    """Every node below `Conditions` with its JSON path, parents before children, in document
-    order, without recursion: the one walker of the model.
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A node met by `walk`: the node, its And/Or level (1 for a member of `Conditions`, so a
+    group at level `MAX_DEPTH + 1` is nested too deep), its index among its siblings and the
+    step of its parent group (None below `Conditions`)."""
 
-    The path is A2I's (`("Conditions", 0, "And", 1)`); `level(path)` is its And/Or depth.
-    """
-    stack: list[tuple[Node, JsonPath]] = [
-        (m, (CONDITIONS, i)) for i, m in reversed(list(enumerate(members)))
-    ]
+    node: Node
+    level: int
+    index: int
+    parent: Step | None = None
+
+    @property
+    def path(self) -> JsonPath:
+        """A2I's JSON path to the node, `("Conditions", 0, "And", 1)`; built on demand, so a
+        walk stays linear however deep the tree."""
+        out: list[str | int] = []
+        step: Step | None = self
+        while step is not None:
+            out.append(step.index)
+            parent = step.parent
+            if parent is None:
+                out.append(CONDITIONS)
+            else:
+                out.append(AND if isinstance(parent.node, And) else OR)
+            step = parent
+        return tuple(reversed(out))
+
+
+def walk(members: Iterable[Node]) -> Iterator[Step]:
+    """Every node below `Conditions`, parents before children, in document order, without
+    recursion: the one walker of the model."""
+    stack = [Step(m, 1, i) for i, m in reversed(list(enumerate(members)))]
     while stack:
-        node, path = stack.pop()
-        yield node, path
+        step = stack.pop()
+        yield step
+        node = step.node
         if not isinstance(node, Condition):
-            group = AND if isinstance(node, And) else OR
-            stack.extend((m, (*path, group, i)) for i, m in reversed(list(enumerate(node.members))))
-
-
-def level(path: JsonPath) -> int:
-    """How many And/Or groups hold the node at `path`, plus one: a member of `Conditions` is at
-    level 1, so a group at level `MAX_DEPTH + 1` is nested too deep."""
-    return len(path) // 2
+            level = step.level + 1
+            children = list(enumerate(node.members))
+            stack.extend(Step(m, level, i, step) for i, m in reversed(children))
 
 
 def conditions(members: Iterable[Node]) -> Iterator[Condition]:
     """The conditions (leaves) below `members`, in document order."""
-    for node, _ in walk(members):
-        if isinstance(node, Condition):
-            yield node
+    for step in walk(members):
+        if isinstance(step.node, Condition):
+            yield step.node

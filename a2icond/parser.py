@@ -110,7 +110,8 @@ class FastBasicLexer(BasicLexer):
                 if all(t.pattern.type == "str" and "i" in t.pattern.flags for t in terminals):
                     found[kind] = {t.pattern.value.lower(): t.name for t in terminals}
             self._keyword_types = found
-        return found  # type: ignore[no-any-return]
+        keyword_types: dict[str, dict[str, str]] = found
+        return keyword_types
 
     def tokens(self, text: str, pos: int = 0, end: int | None = None) -> Iterator[Token]:
         """The tokens of `text[pos:end]`, comments passed to their callback, blanks dropped."""
@@ -130,7 +131,7 @@ class FastBasicLexer(BasicLexer):
             else:
                 found = scanner.match(TextSlice(text, 0, end), pos)
             if not found:
-                raise UnexpectedCharacters(
+                raise UnexpectedCharacters(  # type: ignore[no-untyped-call]
                     text,
                     pos,
                     line,
@@ -221,7 +222,8 @@ def _run(text: str) -> ast.Program:
             try:
                 action, arg = actions[token.type]
             except KeyError:
-                raise UnexpectedToken(token, {t for t in actions if t.isupper()}) from None
+                expected = {t for t in actions if t.isupper()}
+                raise UnexpectedToken(token, expected) from None  # type: ignore[no-untyped-call]
             if action is Shift:
                 state_stack.append(arg)
                 value_stack.append(token)
@@ -239,7 +241,8 @@ def _run(text: str) -> ast.Program:
         try:
             action, arg = actions[end_token.type]
         except KeyError:
-            raise UnexpectedToken(end_token, {t for t in actions if t.isupper()}) from None
+            expected = {t for t in actions if t.isupper()}
+            raise UnexpectedToken(end_token, expected) from None  # type: ignore[no-untyped-call]
         callback, size, origin = reduce[arg]
         children = value_stack[-size:] if size else []
         if size:

@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .model import CONDITION_TYPE, DEPTH_LIMIT, Source
+from .model import AND, CONDITION_TYPE, DEPTH_LIMIT, OR, Source
 
 
 @cache
@@ -24,7 +24,8 @@ def schema_text(source: Source) -> str:
 
 @cache
 def schema(source: Source) -> dict[str, Any]:
-    return json.loads(schema_text(source))
+    loaded: dict[str, Any] = json.loads(schema_text(source))
+    return loaded
 
 
 @cache
@@ -60,8 +61,9 @@ def explain(document: Any, source: Source) -> list[tuple[list[str | int], str]]:
 def _plain(err: Any) -> str:
     """Turn jsonschema's messages into ones that name A2I's rules."""
     validator = err.validator
+    message = str(err.message)
     if validator == "additionalProperties":
-        return err.message.replace("were unexpected", "are not allowed here").replace(
+        return message.replace("were unexpected", "are not allowed here").replace(
             "was unexpected", "is not allowed here"
         )
     if validator == "const":
@@ -71,6 +73,6 @@ def _plain(err: Any) -> str:
     if validator in ("oneOf", "anyOf") and isinstance(err.instance, dict):
         if CONDITION_TYPE in err.instance:
             return f"{err.instance.get(CONDITION_TYPE)!r} has no threshold, or is not allowed here"
-        if {"And", "Or"} & set(err.instance):
+        if {AND, OR} & set(err.instance):
             return f"And/Or nested too deeply: A2I allows {DEPTH_LIMIT}"
-    return str(err.message)
+    return message

@@ -109,7 +109,7 @@ def test_walk_gives_every_node_in_document_order_with_its_path_and_level() -> No
     c = model.Condition(model.SAMPLING, {model.SAMPLING_PERCENTAGE: 3})
     inner = model.Or((b, c))
     outer = model.And((a, inner))
-    walked = list(model.walk((outer, a)))
+    walked = [(step.node, step.path) for step in model.walk((outer, a))]
     assert walked == [
         (outer, ("Conditions", 0)),
         (a, ("Conditions", 0, "And", 0)),
@@ -118,9 +118,18 @@ def test_walk_gives_every_node_in_document_order_with_its_path_and_level() -> No
         (c, ("Conditions", 0, "And", 1, "Or", 1)),
         (a, ("Conditions", 1)),
     ]
-    assert [model.level(path) for _, path in walked] == [1, 2, 2, 3, 3, 1]
+    assert [step.level for step in model.walk((outer, a))] == [1, 2, 2, 3, 3, 1]
     assert list(model.conditions((outer, a))) == [a, b, c, a]
+
+
+def test_walk_is_linear_on_deep_trees() -> None:
+    """No recursion and no path copied per node: 100,000 levels walk in linear time."""
+    a = model.Condition(model.SAMPLING, {model.SAMPLING_PERCENTAGE: 1})
     deep: model.Node = a
-    for _ in range(100_000):  # no recursion
-        deep = model.And((deep, b))
-    assert sum(1 for _ in model.walk((deep,))) == 200_001
+    for _ in range(100_000):
+        deep = model.And((deep, a))
+    steps = list(model.walk((deep,)))
+    assert len(steps) == 200_001
+    deepest = max(steps, key=lambda step: step.level)
+    assert deepest.level == 100_001 and deepest.node is a
+    assert len(deepest.path) == 2 * 100_001

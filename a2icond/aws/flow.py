@@ -16,7 +16,7 @@ import difflib
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -346,17 +346,17 @@ class FlowDefinition:
             problems.append(here(problem, ("conditions",)))
         kwargs: dict[str, Any] = {}
         for f in FIELDS:
-            value: Any = data
+            found: Any = data
             for part in f.key:
-                value = value.get(part) if isinstance(value, Mapping) else None
-            if value is not None:
-                kwargs[f.attr] = value
+                found = found.get(part) if isinstance(found, Mapping) else None
+            if found is not None:
+                kwargs[f.attr] = found
         if isinstance(kwargs.get("conditions"), str):
             kwargs["conditions"] = Path(kwargs["conditions"])  # always a path in a flow file
         else:
             kwargs.pop("conditions", None)
         flow = cls(**kwargs, base_dir=base_dir, filename=filename, text=text)
-        flow._file_problems = problems  # reported with the request's, all at once
+        flow._file_problems = problems  # type: ignore[attr-defined]  # reported with the request's
         return flow
 
     # -- building the request --
@@ -513,7 +513,7 @@ class FlowDefinition:
         if isinstance(self.source, str):
             lowered = self.source.strip().lower()
             if lowered in SOURCES:
-                return lowered  # type: ignore[return-value]
+                return lowered
             for name, value in REQUEST_SOURCE.items():
                 if self.source == value:
                     return name
@@ -555,10 +555,11 @@ class FlowDefinition:
         for key, value in simple:
             if value is not None:
                 config[key] = value
-        for key, value in (
+        durations: tuple[tuple[str, Any], ...] = (
             ("TaskAvailabilityLifetimeInSeconds", self.task_availability_lifetime),
             ("TaskTimeLimitInSeconds", self.task_time_limit),
-        ):
+        )
+        for key, value in durations:
             if value is None:
                 continue
             try:
@@ -677,7 +678,9 @@ def _looks_like_path(text: str) -> bool:
     return "\n" not in text and text.strip().lower().endswith((".cond", ".json"))
 
 
-def _with_source_fallback(load: Any, source: Source | None) -> Conditions:
+def _with_source_fallback(
+    load: Callable[[Source | None], Conditions], source: Source | None
+) -> Conditions:
     """Load without a source first, so a mismatch with the flow's source is reported by the
     caller naming both; retry with the flow's source when the conditions cannot say it."""
     try:

@@ -417,7 +417,7 @@ def _normalized(document: Mapping[str, Any]) -> dict[str, Any]:
         for k in (*_COMPARED, "HumanLoopActivationConfig")
         if document.get(k) is not None
     }
-    activation = result.get("HumanLoopActivationConfig")
+    activation: Any = result.get("HumanLoopActivationConfig")
     try:
         text = activation["HumanLoopActivationConditionsConfig"]["HumanLoopActivationConditions"]
         inner = activation["HumanLoopActivationConditionsConfig"]

@@ -63,7 +63,7 @@ def check_one(path: str, source: str | None) -> tuple[str, str, bool]:
             require_source=False,
         )
         diagnostics = list(result.diagnostics)
-        detail = result.source
+        detail: str = result.source
         if Path(path).suffix.lower() == ".json" and source is None:
             from ..jsonconditions import infer_source
 

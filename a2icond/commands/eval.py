@@ -203,6 +203,8 @@ def describe_condition(node: Mapping[str, Any]) -> str:
 
 def render(plan: Plan, result: EvaluationResult) -> str:
     """The report for one response, for a terminal."""
+    from .. import model
+
     verdict = "human loop starts" if result.human_loop_activated else "no human loop"
     if result.depends_on_sampling:
         verdict += " (depends on a Sampling draw)"
@@ -219,7 +221,7 @@ def render(plan: Plan, result: EvaluationResult) -> str:
         elif path in sampled:
             note = " (depends on a Sampling draw)"
         pad = "  " * indent
-        for group in ("And", "Or"):
+        for group in (model.AND, model.OR):
             if group in node:
                 lines.append(f"{pad}{label} {group}: {value}{note}")
                 for j, member in enumerate(node[group]):
@@ -227,7 +229,7 @@ def render(plan: Plan, result: EvaluationResult) -> str:
                 return
         lines.append(f"{pad}{label} {describe_condition(node)} -> {value}{note}")
 
-    for i, member in enumerate(result.condition_results["Conditions"]):
+    for i, member in enumerate(result.condition_results[model.CONDITIONS]):
         walk(member, (i,), 1)
     lines.append("  " + _describe_selection(result))
     if result.differences is not None:

@@ -91,10 +91,10 @@ def _compare_equivalent(
 
     def collect(node: Any) -> None:
         results.setdefault(node_key(node), []).append(node.get("EvaluationResult"))
-        for member in node.get("And") or node.get("Or") or ():
+        for member in node.get(AND) or node.get(OR) or ():
             collect(member)
 
-    for node in recorded["Conditions"]:
+    for node in recorded[CONDITIONS]:
         collect(node)
     out: list[Difference] = []
 
@@ -109,18 +109,18 @@ def _compare_equivalent(
                     sampled=path in sampled,
                 )
             )
-        group = "And" if "And" in node else "Or"
+        group = AND if AND in node else OR
         for j, member in enumerate(node.get(group) or ()):
             walk(member, [*where, group, j], (*path, j))
 
-    for i, node in enumerate(ours["Conditions"]):
-        walk(node, ["Conditions", i], (i,))
-    mine = any(n["EvaluationResult"] is True for n in ours["Conditions"])
-    theirs = any(n.get("EvaluationResult") is True for n in recorded["Conditions"])
+    for i, node in enumerate(ours[CONDITIONS]):
+        walk(node, [CONDITIONS, i], (i,))
+    mine = any(n["EvaluationResult"] is True for n in ours[CONDITIONS])
+    theirs = any(n.get("EvaluationResult") is True for n in recorded[CONDITIONS])
     if mine != theirs:
         out.append(
             Difference(
-                "Conditions",
+                CONDITIONS,
                 f"a loop {'starts' if mine else 'does not start'} here, "
                 f"{'starts' if theirs else 'does not start'} in the record",
                 sampled=bool(sampled),

@@ -55,7 +55,7 @@ def lint_json(document: Any, locate: Callable[[JsonPath], Span], filename: str) 
     """
     context = JsonContext(locate, filename)
     members = [model.node_from_dict(m) for m in document[model.CONDITIONS]]
-    for node, path in model.walk(members):
-        if isinstance(node, model.Condition):
-            registry.dispatch(context, JsonCondition(node, path))
+    for step in model.walk(members):
+        if isinstance(step.node, model.Condition):
+            registry.dispatch(context, JsonCondition(step.node, step.path))
     return sorted(context.found, key=lambda d: (d.line, d.column))

@@ -36,8 +36,10 @@ class _Checker:
         self.diagnostics: list[Diagnostic] = []
         self.keys: dict[str, ast.KeyDecl] = {}
 
-    def error(self, span: Span, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic.at(span, message, filename=self.filename, hint=hint))
+    def error(self, span: Span, message: str, hint: str = "", *, code: str) -> None:
+        self.diagnostics.append(
+            Diagnostic.at(span, message, filename=self.filename, hint=hint, code=code)
+        )
 
     # -- the file's source -------------------------------------------------------------------
 
@@ -48,6 +50,7 @@ class _Checker:
                 program.source_span,
                 f"this file is for {program.source}, but {caller} was asked for",
                 hint="drop --source (or the API's source=), or change the `source` line",
+                code="A2I020",
             )
         declared = program.source or caller
         if declared:
@@ -66,6 +69,7 @@ class _Checker:
                 "cannot tell the source: the file has only `sample` conditions",
                 hint="add `source rekognition` or `source textract` at the top, or give the "
                 "source (CLI --source, API source=)",
+                code="A2I021",
             )
         return None
 
@@ -75,6 +79,7 @@ class _Checker:
                 self.error(
                     decl.span,
                     "a key declaration in a Rekognition file: form keys are for Textract",
+                    code="A2I022",
                 )
             for atom in self.atoms:
                 if isinstance(atom, ast.KeyCheck | ast.MissingKey):
@@ -83,6 +88,7 @@ class _Checker:
                         "a key condition in a Rekognition file: form keys are for Textract",
                         hint="Rekognition conditions check moderation labels "
                         '(`label "X" confidence > 90`)',
+                        code="A2I022",
                     )
         elif source == "textract":
             for atom in self.atoms:
@@ -92,6 +98,7 @@ class _Checker:
                         "a label condition in a Textract file: moderation labels are for "
                         "Rekognition",
                         hint='Textract conditions check form keys (`key "Total:" confidence < 60`)',
+                        code="A2I022",
                     )
 
     # -- keys ----------------------------------------------------------------------------------
@@ -103,6 +110,7 @@ class _Checker:
                 self.error(
                     decl.name_span,
                     f"key {decl.name!r} is already declared (line {first.name_span.line})",
+                    code="A2I023",
                 )
                 continue
             self.keys[decl.name] = decl
@@ -112,14 +120,15 @@ class _Checker:
         self, text: str, text_span: Span, aliases: tuple[str, ...], alias_spans: tuple[Span, ...]
     ) -> None:
         if not text:
-            self.error(text_span, "the key text is empty")
+            self.error(text_span, "the key text is empty", code="A2I025")
         for alias, span in zip(aliases, alias_spans, strict=True):
             if not alias:
-                self.error(span, "the alias is empty")
+                self.error(span, "the alias is empty", code="A2I025")
         if text == ast.ANY and aliases:
             self.error(
                 alias_spans[0],
                 'key "*" means any key and takes no aliases',
+                code="A2I026",
             )
 
     def resolve(self, ref: ast.KeyRef) -> ast.Key | None:
@@ -140,7 +149,7 @@ class _Checker:
             message += f"; did you mean {close[0]!r}?"
         elif not self.keys:
             hint = f'declare it first: key {ref.name} = "Key text"'
-        self.error(ref.span, message, hint=hint)
+        self.error(ref.span, message, hint=hint, code="A2I024")
         return None
 
     # -- atoms ---------------------------------------------------------------------------------
@@ -148,7 +157,7 @@ class _Checker:
     def check_atom(self, atom: ast.Atom) -> None:
         if isinstance(atom, ast.LabelCheck):
             if not atom.label:
-                self.error(atom.label_span, "the label name is empty")
+                self.error(atom.label_span, "the label name is empty", code="A2I025")
             self.check_test(atom.test, for_label=True)
         elif isinstance(atom, ast.KeyCheck):
             key = atom.key
@@ -169,6 +178,7 @@ class _Checker:
                     atom.span,
                     "`any key missing` needs declared keys, and this file declares none",
                     hint='declare the keys that must be present: key total = "Total:"',
+                    code="A2I027",
                 )
             for decl in self.program.keys:
                 if decl.text == ast.ANY:
@@ -176,6 +186,7 @@ class _Checker:
                         atom.span,
                         f'`any key missing` includes key {decl.name!r}, which is "*" '
                         "(any key) and cannot be missing",
+                        code="A2I026",
                     )
             return
         if isinstance(atom.key, ast.Key):
@@ -190,6 +201,7 @@ class _Checker:
                 atom.span,
                 'key "*" means any key; it cannot be `missing`',
                 hint="`any key missing` checks every declared key",
+                code="A2I026",
             )
 
     def check_test(self, test: ast.Test, *, for_label: bool) -> None:
@@ -197,7 +209,9 @@ class _Checker:
             self.check_threshold(test, for_label)
         elif isinstance(test, ast.Between):
             if for_label and test.word:
-                self.error(test.span, "`word confidence` applies to form keys, not labels")
+                self.error(
+                    test.span, "`word confidence` applies to form keys, not labels", code="A2I028"
+                )
             low_ok = self.check_range(test.low, CONFIDENCE_RANGE, "a confidence threshold")
             high_ok = self.check_range(test.high, CONFIDENCE_RANGE, "a confidence threshold")
             if low_ok and high_ok and test.low.value > test.high.value:
@@ -206,6 +220,7 @@ class _Checker:
                     f"`between {test.low.text} and {test.high.text}` is empty: the lower bound "
                     "comes first",
                     hint=f"write `between {test.high.text} and {test.low.text}`",
+                    code="A2I030",
                 )
         else:
             seen: dict[tuple[bool, str], ast.Threshold] = {}
@@ -219,13 +234,16 @@ class _Checker:
                         f"`{measure} {threshold.op}` appears twice in this group; a condition "
                         "carries each threshold once",
                         hint="split it into two conditions joined by `or`",
+                        code="A2I031",
                     )
                 else:
                     seen[name] = threshold
 
     def check_threshold(self, threshold: ast.Threshold, for_label: bool) -> None:
         if for_label and threshold.word:
-            self.error(threshold.span, "`word confidence` applies to form keys, not labels")
+            self.error(
+                threshold.span, "`word confidence` applies to form keys, not labels", code="A2I028"
+            )
         self.check_range(threshold.value, CONFIDENCE_RANGE, "a confidence threshold")
 
     def check_range(self, number: ast.Number, bounds: tuple[float, float], what: str) -> bool:
@@ -235,6 +253,7 @@ class _Checker:
             self.error(
                 number.span,
                 f"{what} must be from {low:g}{unit} to {high:g}{unit} (got {number.text}{unit})",
+                code="A2I029",
             )
             return False
         return True
@@ -258,7 +277,9 @@ class _Checker:
                 f"{what} to be present, while `not ({printer.atom(operand)})` would also hold "
                 f"when the {what} is absent"
             )
-        self.error(node.keyword_span, message, hint="rewrite the condition without `not`")
+        self.error(
+            node.keyword_span, message, hint="rewrite the condition without `not`", code="A2I032"
+        )
 
     # -- the whole program ---------------------------------------------------------------------
 
@@ -276,6 +297,7 @@ class _Checker:
                 else where,
                 "the file has no condition",
                 hint='write one, such as `label "Explicit" confidence > 90` or `sample 5%`',
+                code="A2I033",
             )
         else:
             for node in ast.walk(program.body):

@@ -27,6 +27,7 @@ COMMANDS = [
     "audit",
     "fmt",
     "decompile",
+    "explain",
 ]
 
 EPILOG = """\
@@ -59,14 +60,30 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         module = importlib.import_module(f"a2icond.commands.{name.replace('-', '_')}")
         module.add_parser(sub)
+    for command in sub.choices.values():  # so that an unknown option shows this usage
+        command.set_defaults(command_parser=command)
     return parser
+
+
+def parse_arguments(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """argparse, plus two conventions: `--debug` is accepted anywhere on the line (before a
+    `--`), and an unknown option is reported with the usage of the subcommand it was given to."""
+    cut = argv.index("--") if "--" in argv else len(argv)
+    debug = "--debug" in argv[:cut]
+    argv = [a for a in argv[:cut] if a != "--debug"] + argv[cut:]
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        command: argparse.ArgumentParser = getattr(args, "command_parser", parser)
+        command.error(f"unrecognized arguments: {' '.join(extras)}")
+    args.debug = debug
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(parser, argv)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

@@ -38,6 +38,7 @@ def compile(text: str, *, source: Source | None = None, filename: str = "<string
                     f"the file is {len(text)} characters; a2icond reads at most "
                     f"{MAX_SOURCE_CHARS} (conditions must compile to at most {MAX_JSON_LENGTH})",
                     filename=filename,
+                    code="A2I011",
                 )
             ]
         )
@@ -65,6 +66,7 @@ def compile(text: str, *, source: Source | None = None, filename: str = "<string
                     f"{conditions.source} schema ({details}); this is a bug in a2icond, "
                     "please report it with this file",
                     filename=filename,
+                    code="A2I090",
                 )
             ],
             text,

@@ -72,15 +72,29 @@ class Diagnostic:
             hint=hint,
         )
 
-    def headline(self) -> str:
-        """`FILE:LINE:COL: error: message` (warnings carry their code: `warning[A2I101]`)."""
-        label: str = self.severity
-        if self.code and self.severity == "warning":
-            label = f"{self.severity}[{self.code}]"
-        return f"{self.filename}:{self.line}:{self.column}: {label}: {self.message}"
+    @property
+    def located(self) -> bool:
+        """Whether it points at a place; line 0 means the whole file (a missing flow key)."""
+        return self.line > 0
 
-    def render(self, text: str | None = None) -> str:
-        """The headline, then the source line with a caret under the span, then any hint."""
+    def where(self) -> str:
+        """`FILE:LINE:COL`, or `FILE` for a diagnostic about the whole file."""
+        if not self.located:
+            return self.filename
+        return f"{self.filename}:{self.line}:{self.column}"
+
+    def headline(self) -> str:
+        """`FILE:LINE:COL: error[A2I024]: message`; `warning[A2I101]` for a warning."""
+        label = f"{self.severity}[{self.code}]" if self.code else self.severity
+        return f"{self.where()}: {label}: {self.message}"
+
+    def render(self, text: str | None = None, *, color: bool = False) -> str:
+        """The headline, then the source line with a caret under the span, then any hint.
+
+        `color` adds ANSI colours (see `a2icond.report.use_color` for when to ask for them).
+        """
+        if color:
+            return self._render_color(text)
         out = [self.headline()]
         if text is not None:
             lines = text.split("\n")
@@ -105,6 +119,28 @@ class Diagnostic:
             out.append(f"  = help: {self.hint}")
         out.extend(f"  = note: {n}" for n in self.notes)
         return "\n".join(out)
+
+    def _render_color(self, text: str | None) -> str:
+        """`render`'s lines with rustc's colours: the same text once the escapes are removed."""
+        plain = self.render(text).split("\n")
+        accent = _RED if self.severity == "error" else _YELLOW
+        where = f"{self.where()}:"
+        label = f"{self.severity}[{self.code}]" if self.code else self.severity
+        message = f"{_BOLD}{self.message}{_RESET}"
+        out = [f"{_BOLD}{where}{_RESET} {_BOLD}{accent}{label}{_RESET}: {message}"]
+        for line in plain[1:]:
+            if line.startswith("  = "):
+                kind, _, body = line[4:].partition(":")
+                out.append(f"  {_BLUE}={_RESET} {_BOLD}{kind}{_RESET}:{body}")
+            else:
+                gutter, bar, body = line.partition(" | ")
+                if body.strip(" \t^") == "" and "^" in body:
+                    body = f"{_BOLD}{accent}{body}{_RESET}"
+                out.append(f"{_BLUE}{gutter}{bar}{_RESET}{body}")
+        return "\n".join(out)
+
+
+_RESET, _BOLD, _RED, _YELLOW, _BLUE = "\033[0m", "\033[1m", "\033[31m", "\033[33m", "\033[34m"
 
 
 def _printable(line: str) -> str:
@@ -139,5 +175,5 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, int]:
     return (d.filename, d.line, d.column, 0 if d.severity == "error" else 1)
 
 
-def render_all(diagnostics: Iterable[Diagnostic], text: str | None) -> str:
-    return "\n".join(d.render(text) for d in diagnostics)
+def render_all(diagnostics: Iterable[Diagnostic], text: str | None, *, color: bool = False) -> str:
+    return "\n".join(d.render(text, color=color) for d in diagnostics)

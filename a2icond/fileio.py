@@ -26,6 +26,7 @@ def decode(data: bytes, filename: str) -> str:
                     line,
                     column + 1,
                     filename=filename,
+                    code="A2I010",
                 )
             ]
         ) from None
@@ -44,7 +45,7 @@ def read_text(path: str | os.PathLike[str], filename: str | None = None) -> str:
             data = Path(path).read_bytes()
     except OSError as exc:
         raise CompileError(
-            [Diagnostic(f"cannot read file: {exc.strerror or exc}", filename=name)]
+            [Diagnostic(f"cannot read file: {exc.strerror or exc}", filename=name, code="A2I010")]
         ) from None
     return decode(data, name)
 

@@ -141,6 +141,8 @@ def render(program: ast.Program, text: str) -> str:
         _emit_leading(out, slot.leading)
         code = line.text
         if slot.trailing:
+            if slot.trailing[0].is_ignore and line.flat:
+                code = line.flat  # unwrapped, so the ignore comment stays on its warnings' line
             code += "  " + slot.trailing[0].text
         out.append(code)
     _emit_leading(out, tail.leading)
@@ -160,19 +162,27 @@ def format_source(text: str, *, filename: str = "<string>", source: Source | Non
     program = parse(text, filename=filename)
     before = compile_text(text, source=source, filename=filename)
     result = render(program, text)
-    _verify(program, before.to_json(), result, source)
+    _verify(program, before.to_json(), result, source, Counter(d.code for d in before.warnings))
     return result
 
 
-def _verify(program: ast.Program, json_before: str, result: str, source: Source | None) -> None:
-    """Refuse a result that changes the meaning or loses a comment."""
+def _verify(
+    program: ast.Program,
+    json_before: str,
+    result: str,
+    source: Source | None,
+    warnings_before: Counter[str] | None = None,
+) -> None:
+    """Refuse a result that changes the meaning, loses a comment, or reports a warning the
+    input silenced (an ignore comment that ends up on another line than its warning)."""
     from .compiler import compile as compile_text
     from .diagnostics import CompileError
     from .parser import parse
 
     try:
         again = parse(result)
-        json_after = compile_text(result, source=source).to_json()
+        after = compile_text(result, source=source)
+        json_after = after.to_json()
     except CompileError as exc:
         raise FormatterError(f"the formatted text does not compile: {exc}") from None
     if again != program:
@@ -184,3 +194,13 @@ def _verify(program: ast.Program, json_before: str, result: str, source: Source 
     )
     if lost:
         raise FormatterError(f"comments would be lost: {sorted(lost)}")
+    # A warning that was silenced must stay silenced. (The reverse may happen: an ignore comment
+    # that was on the wrong line of a construct the layout joins into one line now silences
+    # its warning; A2I110, the report of such comments, is left out for the same reason.)
+    warnings_after = Counter(d.code for d in after.warnings if d.code != "A2I110")
+    appeared = warnings_after - (warnings_before or Counter())
+    if warnings_before is not None and appeared:
+        raise FormatterError(
+            f"the formatted text would report warnings the input silences: "
+            f"{sorted(appeared.elements())}"
+        )

@@ -46,13 +46,14 @@ def parse_json(text: str, filename: str) -> Any:
                     exc.lineno,
                     exc.colno + 1,
                     filename=filename,
+                    code="A2I012",
                 )
             ],
             text,
         ) from None
     except RecursionError:
         raise CompileError(
-            [Diagnostic("JSON nested too deeply to read", filename=filename)], text
+            [Diagnostic("JSON nested too deeply to read", filename=filename, code="A2I012")], text
         ) from None
 
 
@@ -132,11 +133,11 @@ def read_json_conditions(
     document, prefix = extract(document)
     located_text = text if not prefix else None
 
-    def at(path: list[str | int], message: str, hint: str = "") -> Diagnostic:
+    def at(path: list[str | int], message: str, hint: str = "", *, code: str) -> Diagnostic:
         full = prefix + path
         span = locate(text, full if located_text else prefix) if text else Span(1, 1, 1, 1)
         where = f"{format_path(path)}: " if path else ""
-        return Diagnostic.at(span, f"{where}{message}", filename=filename, hint=hint)
+        return Diagnostic.at(span, f"{where}{message}", filename=filename, hint=hint, code=code)
 
     if isinstance(document, dict) and CONDITION_TYPE in document and CONDITIONS not in document:
         raise CompileError(
@@ -146,6 +147,7 @@ def read_json_conditions(
                     "a bare condition: activation conditions are an object with a "
                     '"Conditions" list',
                     hint='wrap it: {"Conditions": [ ...this condition... ]}',
+                    code="A2I050",
                 )
             ],
             text,
@@ -159,12 +161,17 @@ def read_json_conditions(
                 [],
                 "mixes Rekognition and Textract condition types "
                 f"({', '.join(sorted(types - {SAMPLING}))}); a flow definition has one source",
+                code="A2I022",
             )
         )
         raise CompileError(diagnostics, text)
     if source is not None and inferred is not None and inferred != source:
         diagnostics.append(
-            at([], f"the conditions are for {inferred}, but the source given is {source}")
+            at(
+                [],
+                f"the conditions are for {inferred}, but the source given is {source}",
+                code="A2I020",
+            )
         )
         raise CompileError(diagnostics, text)
     if source is None and inferred is None and require_source:
@@ -175,6 +182,7 @@ def read_json_conditions(
                     "only Sampling conditions: the source (rekognition or textract) cannot be "
                     "inferred",
                     hint="give it: --source rekognition|textract, or source= in the API",
+                    code="A2I021",
                 )
             ],
             text,
@@ -183,8 +191,10 @@ def read_json_conditions(
 
     if not schemas.is_valid(document, chosen):
         for path, message in schemas.explain(document, chosen):
-            diagnostics.append(at(path, message))
-        raise CompileError(diagnostics or [at([], "does not match the schema")], text)
+            diagnostics.append(at(path, message, code="A2I051"))
+        raise CompileError(
+            diagnostics or [at([], "does not match the schema", code="A2I051")], text
+        )
 
     members = tuple(node_from_dict(m) for m in document[CONDITIONS])
     size = json_length(dump_json(document))
@@ -194,6 +204,7 @@ def read_json_conditions(
                 at(
                     [],
                     f"the compact JSON is {size} characters; A2I takes at most {MAX_JSON_LENGTH}",
+                    code="A2I041",
                 )
             ],
             text,

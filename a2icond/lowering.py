@@ -152,6 +152,7 @@ def lower(
             f"this {'And' if isinstance(node, model.And) else 'Or'} group is nested "
             f"{MAX_DEPTH + 1} levels deep; A2I allows at most {MAX_DEPTH}",
             filename=filename,
+            code="A2I040",
             hint=NESTING_HINT,
         )
         for node in _too_deep(members)
@@ -165,6 +166,7 @@ def lower(
                     f"the compiled conditions are {size} characters of compact JSON; A2I "
                     f"takes at most {MAX_JSON_LENGTH}",
                     filename=filename,
+                    code="A2I041",
                     hint="share thresholds through groups and `any key`, or split the review "
                     "into several flow definitions",
                 )

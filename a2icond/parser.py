@@ -23,7 +23,7 @@ from lark.lexer import BasicLexer, Token
 from lark.parsers.lalr_analysis import Shift
 from lark.utils import TextSlice
 
-from . import ast
+from . import ast, syntax_hints
 from .diagnostics import CompileError, Diagnostic, Span
 from .model import DEPTH_LIMIT
 
@@ -279,7 +279,7 @@ def parse_with_problems(
         raise CompileError([_unexpected_char(exc, text, filename)], text) from None
     except UnexpectedInput as exc:  # pragma: no cover - other lexer failures
         raise CompileError(
-            [Diagnostic(str(exc).splitlines()[0], filename=filename)], text
+            [Diagnostic(str(exc).splitlines()[0], filename=filename, code="A2I001")], text
         ) from None
     except _TooDeep as exc:
         raise CompileError(
@@ -288,20 +288,25 @@ def parse_with_problems(
                     exc.span,
                     f"conditions nested more than {MAX_NESTING} levels deep",
                     filename=filename,
+                    code="A2I040",
                     hint=f"A2I allows {DEPTH_LIMIT}",
                 )
             ],
             text,
         ) from None
     except LarkError as exc:  # pragma: no cover - a transformer bug surfaces as this
-        raise CompileError([Diagnostic(f"cannot parse: {exc}", filename=filename)], text) from None
+        raise CompileError(
+            [Diagnostic(f"cannot parse: {exc}", filename=filename, code="A2I090")], text
+        ) from None
     finally:
         comments, problems = _state.comments, _state.problems
         _state.comments, _state.problems, _state.depths = [], [], {}
     program = ast.Program(
         program.source, program.keys, program.body, program.source_span, tuple(comments)
     )
-    return program, [Diagnostic.at(span, message, filename=filename) for span, message in problems]
+    return program, [
+        Diagnostic.at(span, message, filename=filename, code="A2I004") for span, message in problems
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,18 +339,12 @@ def _describe_expected(expected: set[str]) -> str:
 KEYWORDS_UPPER = {k.upper() for k in KEYWORDS}
 
 
-def _end_span(text: str) -> Span:
-    line = text.count("\n") + 1
-    column = len(text) - (text.rfind("\n") + 1) + 1
-    return Span(line, column, line, column + 1, len(text), len(text))
-
-
 def _unexpected_token(exc: Any, text: str, filename: str) -> Diagnostic:
     token = exc.token
     expected = set(exc.expected or ())
     hint = ""
     if token.type == "$END":
-        span = _end_span(text)
+        span = syntax_hints.end_span(text)
         found = "the end of the file"
     else:
         span = _tspan(token)
@@ -356,8 +355,12 @@ def _unexpected_token(exc: Any, text: str, filename: str) -> Diagnostic:
             hint = f"{str(token.value)!r} is a keyword; key names cannot be keywords"
         elif token.type == "NOT":
             hint = "A2I conditions have no negation; `not` can only start a condition"
+    better = syntax_hints.unexpected_token(text, token.type, str(token.value), span, expected)
+    if better is not None:
+        span, message, hint, code = better
+        return Diagnostic.at(span, message, filename=filename, hint=hint, code=code)
     message = f"expected {_describe_expected(expected)}, found {found}"
-    return Diagnostic.at(span, message, filename=filename, hint=hint)
+    return Diagnostic.at(span, message, filename=filename, hint=hint, code="A2I001")
 
 
 def _unexpected_char(exc: Any, text: str, filename: str) -> Diagnostic:
@@ -381,7 +384,8 @@ def _unexpected_char(exc: Any, text: str, filename: str) -> Diagnostic:
     else:
         shown = char if char.isprintable() and char else f"\\u{ord(char):04x}" if char else ""
         message = f"unexpected character {shown!r}"
-    return Diagnostic.at(span, message, filename=filename, hint=hint)
+    code = "A2I004" if char == '"' else "A2I003"
+    return Diagnostic.at(span, message, filename=filename, hint=hint, code=code)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,8 +35,9 @@ def test_parallel_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(check, "PARALLEL_THRESHOLD", 2)
     parallel = check.check_all(items, jobs)
     assert parallel == serial
-    assert [failed for _, _, failed in serial] == [_is_bad(path) for path, _ in items]
-    assert "confidence threshold" in serial[3][0] and "not valid JSON" in serial[1][0]
+    assert [r.failed for r in serial] == [_is_bad(path) for path, _ in items]
+    assert "confidence threshold" in serial[3].diagnostics[0].message
+    assert "not valid JSON" in serial[1].diagnostics[0].message
 
 
 def _is_bad(path: str) -> bool:

@@ -103,10 +103,16 @@ def test_compile_errors_are_located_with_a_caret(bad: Path) -> None:
     assert result.returncode == 1
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert lines[0] == f"{bad}:1:31: error: a confidence threshold must be from 0 to 100 (got 900)"
+    assert (
+        lines[0]
+        == f"{bad}:1:31: error[A2I029]: a confidence threshold must be from 0 to 100 (got 900)"
+    )
     assert lines[1].endswith('label "Explicit" confidence > 900')
     assert lines[2].endswith(" " * 30 + "^^^")
-    assert f"{bad}:2:14: error: `word confidence` applies to form keys, not labels" in result.stderr
+    assert (
+        f"{bad}:2:14: error[A2I028]: `word confidence` applies to form keys, not labels"
+        in result.stderr
+    )
     no_traceback(result)
 
 
@@ -116,7 +122,7 @@ def test_compile_source_option() -> None:
     assert result.returncode == 0
     conflict = run("compile", "-", "--source", "rekognition", stdin=b"source textract\nsample 5%")
     assert conflict.returncode == 1
-    assert conflict.stderr.startswith("<stdin>:1:1: error:")
+    assert conflict.stderr.startswith("<stdin>:1:1: error[A2I020]:")
 
 
 def test_check_is_silent_on_success_and_verbose_on_request(good: Path) -> None:
@@ -130,12 +136,14 @@ def test_check_reports_every_file(good: Path, bad: Path) -> None:
     published = sorted(str(p) for p in PUBLISHED.glob("*.json"))
     result = run("check", str(good), str(bad), *published)
     assert result.returncode == 1
-    assert f"{bad}:1:31: error:" in result.stdout
+    assert f"{bad}:1:31: error[A2I029]:" in result.stdout
     assert (
-        "textract-example-6.as-published.invalid.json:36:25: error: not valid JSON" in result.stdout
+        "textract-example-6.as-published.invalid.json:36:25: error[A2I012]: not valid JSON"
+        in result.stdout
     )
     assert (
-        "textract-example-7.as-published.invalid.json:24:9: error: not valid JSON" in result.stdout
+        "textract-example-7.as-published.invalid.json:24:9: error[A2I012]: not valid JSON"
+        in result.stdout
     )
     assert "bare condition" in result.stdout
     assert str(good) not in result.stdout
@@ -150,8 +158,9 @@ def test_check_json_schema_errors_are_located(tmp_path: Path) -> None:
     )
     result = run("check", str(path), "--source", "rekognition")
     assert result.returncode == 1
-    assert f"{path}:3:56: error: Conditions[0].ConditionParameters.RandomSamplingPercentage:" in (
-        result.stdout
+    assert (
+        f"{path}:3:56: error[A2I051]: Conditions[0].ConditionParameters.RandomSamplingPercentage:"
+        in (result.stdout)
     )
 
 
@@ -182,7 +191,7 @@ def test_invalid_utf8_is_located(tmp_path: Path) -> None:
     path = tmp_path / "x.cond"
     path.write_bytes(b'label "ok" confidence > 5\nor label "caf\xe9" confidence > 5\n')
     result = run("check", str(path))
-    assert f"{path}:2:14: error: file is not valid UTF-8 text (byte 0xe9)" in result.stdout
+    assert f"{path}:2:14: error[A2I010]: file is not valid UTF-8 text (byte 0xe9)" in result.stdout
 
 
 def test_missing_file_is_a_diagnostic(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ def test_syntax_error_names_the_expected_thing_in_words() -> None:
 
 def test_syntax_error_at_end_of_file() -> None:
     d = only('label "X" confidence >\n')
-    assert (d.line, d.column) == (2, 1)
+    assert (d.line, d.column) == (1, 23)  # just after the last token, not past the file's end
     assert d.message == "expected a number, found the end of the file"
 
 
@@ -350,7 +350,10 @@ def test_error_at_the_end_after_a_trailing_newline_shows_a_caret() -> None:
     text = 'label "Explicit" confidence > 90 or\n'
     with pytest.raises(CompileError) as info:
         a2icond.compile(text, filename="e.cond")
-    assert info.value.render().splitlines()[1:] == [" 2 | ", "   | ^"]
+    assert info.value.render().splitlines()[1:] == [
+        ' 1 | label "Explicit" confidence > 90 or',
+        "   |                                    ^",
+    ]
 
 
 def test_source_line_after_declarations() -> None:

@@ -66,10 +66,11 @@ def test_build_with_errors_exits_1_and_names_every_field(capsys: Any, tmp_path: 
         "HumanLoopConfig.TaskKeywords",
         "OutputConfig.S3OutputPath",
     ):
-        assert f": error: {field}: " in err, field
+        assert f": error[A2I060]: {field}: " in err, field
     assert err.rstrip().endswith("a2icond: 8 errors")
     assert (
-        f"{flow}:9:1: error: HumanLoopConfig.TaskTimeLimitInSeconds: must be at most 28800" in err
+        f"{flow}:9:1: error[A2I060]: HumanLoopConfig.TaskTimeLimitInSeconds: must be at most 28800"
+        in err
     )
 
 
@@ -81,7 +82,7 @@ def test_build_warnings_go_to_stderr(capsys: Any, tmp_path: Path) -> None:
     )
     code, out, err = run("build", str(flow), capsys=capsys)
     assert code == 0 and json.loads(out)
-    assert ": warning: HumanLoopConfig.HumanTaskUiArn: is in region eu-west-1" in err
+    assert ": warning[A2I150]: HumanLoopConfig.HumanTaskUiArn: is in region eu-west-1" in err
     code, out, _ = run("build", str(flow), "--strict", capsys=capsys)
     assert (code, out) == (1, "")
 
@@ -91,7 +92,7 @@ def test_build_of_invalid_toml(capsys: Any, tmp_path: Path) -> None:
     flow.write_text('name = "x"\n[task\n')
     code, _, err = run("build", str(flow), capsys=capsys)
     assert code == 1
-    assert err.startswith(f"{flow}:2:6: error: invalid TOML:")
+    assert err.startswith(f"{flow}:2:6: error[A2I061]: invalid TOML:")
 
 
 def test_flow_commands_do_not_import_boto3_until_run() -> None:

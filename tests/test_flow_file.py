@@ -289,7 +289,7 @@ def test_unknown_top_level_key_and_other_problems_reported_together(tmp_path: Pa
     assert "HumanLoopConfig.TaskCount: must be at least 1 (got 0)" in errors
     assert str(caught.value).splitlines() == errors
     rendered = caught.value.render()
-    assert f"{tmp_path / 'f.flow.toml'}:2:1: error: workteam: unknown key" in rendered
+    assert f"{tmp_path / 'f.flow.toml'}:2:1: error[A2I060]: workteam: unknown key" in rendered
     assert " 2 | workteam = " in rendered
 
 
@@ -301,7 +301,7 @@ def test_toml_syntax_error_is_located(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert (problem.filename, problem.line, problem.column) == (str(path), 4, 9)
     assert problem.message.startswith("invalid TOML: invalid value")
-    assert f"{path}:4:9: error: invalid TOML" in caught.value.render()
+    assert f"{path}:4:9: error[A2I061]: invalid TOML" in caught.value.render()
 
 
 def test_table_must_be_a_table(tmp_path: Path) -> None:

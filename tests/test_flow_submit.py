@@ -306,7 +306,9 @@ def test_invalid_flow_sends_nothing(standin: StandIn, capsys: Any, tmp_path: Pat
 def test_region_warning_when_sending_elsewhere(standin: StandIn, capsys: Any) -> None:
     code, out, err = submit(standin, capsys, "--region", "eu-west-1")
     assert code == 0 and out.startswith("created ")
-    assert "warning: HumanLoopConfig.WorkteamArn: is in region us-east-1, but the flow " in err
+    assert (
+        "warning[A2I150]: HumanLoopConfig.WorkteamArn: is in region us-east-1, but the flow " in err
+    )
     assert "/eu-west-1/sagemaker/" in standin.received[0].headers["Authorization"]
 
 

@@ -259,3 +259,32 @@ def test_fmt_leaves_a_broken_file_alone(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert broken.read_text() == 'label "Explicit" confidence >> 5  # keep me\n'
     assert good.read_text() == CLEAN  # the other files are still formatted
+
+
+# -- line width ------------------------------------------------------------------------------
+
+
+def test_wrapped_lines_fit_the_width_except_atoms_and_ignored_lines() -> None:
+    from a2icond.printer import WIDTH
+
+    text = (GOLDEN / "long-lines.expected.cond").read_text()
+    for line in text.splitlines():
+        if len(line) > WIDTH:
+            assert line.startswith("#") or "a2icond: ignore" in line or " and " not in line
+
+
+def test_a_line_that_fits_is_not_wrapped() -> None:
+    line = 'or (label "Violence" confidence > 10 and label "Drugs" confidence > 10)'
+    text = f'   label "Explicit" confidence > 90\n{line}\n'
+    assert format_source(text) == text
+
+
+def test_the_warnings_self_check_refuses_a_moved_ignore_comment() -> None:
+    from a2icond.formatter import FormatterError, _verify
+
+    text = 'label "Weird" confidence > 5  # a2icond: ignore[A2I101]\n'
+    program = parser.parse(text)
+    before = a2icond.compile(text)
+    moved = '# a2icond: ignore[A2I101]\nlabel "Weird" confidence > 5\n'
+    with pytest.raises(FormatterError, match="would report warnings the input silences"):
+        _verify(program, before.to_json(), moved, None, Counter(d.code for d in before.warnings))

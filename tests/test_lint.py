@@ -281,10 +281,11 @@ def test_spec_examples_and_shipped_examples_are_clean() -> None:
 def test_ignore_comment_silences_only_its_codes_on_its_line() -> None:
     base = 'label "Explicit Nudty" confidence > 50'
     assert codes(REK + base + "  # a2icond: ignore[A2I101]") == []
-    assert codes(REK + base + "  # a2icond: ignore[A2I102, A2I101]") == []
     assert codes(REK + base + "  # a2icond: ignore") == []
-    assert codes(REK + base + "  # a2icond: ignore[A2I102]") == ["A2I101"]
-    assert codes(REK + base + "\n# a2icond: ignore[A2I101]") == ["A2I101"]  # other line
+    # a code that silences nothing is itself reported (A2I110, like ruff's RUF100)
+    assert codes(REK + base + "  # a2icond: ignore[A2I102, A2I101]") == ["A2I110"]
+    assert codes(REK + base + "  # a2icond: ignore[A2I102]") == ["A2I101", "A2I110"]
+    assert codes(REK + base + "\n# a2icond: ignore[A2I101]") == ["A2I101", "A2I110"]
 
 
 def test_codes_are_documented() -> None:

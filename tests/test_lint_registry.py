@@ -55,7 +55,7 @@ def test_a_long_and_chain_lints_in_linear_time() -> None:
     """Once quadratic: a 1 MiB file of labels spent 49 s in the duplicate scan."""
     from a2icond import checker, parser
 
-    members = [f'label "Violence" confidence > {i / 1000:.3f}' for i in range(8000)]
+    members = [f'label "Violence" confidence > {1 + i / 1000:.3f}' for i in range(8000)]
     members += [f'label "Alcohol" confidence < {50 + i / 1000:.3f}' for i in range(8000)]
     text = "source rekognition\n" + "\nand ".join(members) + "\n"
     program = parser.parse(text)

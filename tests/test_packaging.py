@@ -1,4 +1,5 @@
-"""The built wheel carries what an installed a2icond needs: grammar, schemas, data, py.typed."""
+"""The built wheel carries what an installed a2icond needs: grammar, schemas, data, py.typed,
+and the page of every diagnostic code (`a2icond explain`)."""
 
 from __future__ import annotations
 
@@ -32,5 +33,15 @@ def test_wheel_contents(tmp_path: Path) -> None:
         "a2icond/parser.py",
     ):
         assert required in names
+    pages = {p.name for p in (ROOT / "docs" / "codes").glob("*.md")}
+    assert pages and {f"a2icond/docs/codes/{p}" for p in pages} <= names
+    assert {n for n in names if n.startswith("a2icond/docs/codes/")} == {
+        f"a2icond/docs/codes/{p}" for p in pages
+    }
+    licenses = [n for n in names if n.endswith("/licenses/LICENSE")]
+    assert len(licenses) == 1
+    assert zipfile.ZipFile(wheel).read(licenses[0]) == (ROOT / "LICENSE").read_bytes()
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    assert "License-Expression: Apache-2.0" in zipfile.ZipFile(wheel).read(metadata).decode()
     packaged = zipfile.ZipFile(wheel).read("a2icond/grammar/conditions.lark").decode()
     assert packaged == (ROOT / "grammar" / "conditions.lark").read_text(encoding="utf-8")

@@ -87,7 +87,10 @@ def test_check_hook_fails_on_a_broken_file_and_passes_a_good_one(
 ) -> None:
     broken = try_repo(user_repo, env, "a2icond-check", "broken.cond")
     assert broken.returncode == 1, broken.stdout + broken.stderr
-    assert "broken.cond:1:31: error: a confidence threshold must be from 0 to 100" in broken.stdout
+    assert (
+        "broken.cond:1:31: error[A2I029]: a confidence threshold must be from 0 to 100"
+        in broken.stdout
+    )
     good = try_repo(user_repo, env, "a2icond-check", "good.cond")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "Passed" in good.stdout

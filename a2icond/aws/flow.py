@@ -64,28 +64,70 @@ class FlowError(Exception):
         return render_problems(self.problems, self.texts)
 
 
-def render_problems(problems: Iterable[Problem], texts: Mapping[str, str] | None = None) -> str:
+def render_problems(
+    problems: Iterable[Problem],
+    texts: Mapping[str, str | None] | None = None,
+    *,
+    color: bool = False,
+) -> str:
     """Problems for a terminal: `FILE:LINE:COL: error: Field.Path: ...` plus the source line."""
-    texts = texts or {}
+    texts = dict(texts or {})
     out = []
-    for p in problems:
-        if p.filename and p.line:
-            diagnostic = Diagnostic(
-                p.text,
-                p.line,
-                p.column or 1,
-                p.line,
-                p.end_column or (p.column or 1) + 1,
-                severity=p.severity,
-                filename=p.filename,
-                hint=p.hint,
-            )
-            out.append(diagnostic.render(texts.get(p.filename)))
+    problems = list(problems)
+    files = {name: i for i, name in reversed(list(enumerate(p.filename for p in problems)))}
+    for p in sorted(problems, key=lambda p: _reading_order(p, files)):
+        if p.filename and p.line and p.filename not in texts:
+            texts[p.filename] = _source_text(p.filename)
+        if p.filename:
+            out.append(problem_diagnostic(p).render(texts.get(p.filename), color=color))
         else:
-            where = f"{p.filename}: " if p.filename else ""
-            line = f"{where}{p.severity}: {p.text}"
+            line = f"{p.severity}[{problem_code(p)}]: {p.text}"
             out.append(line + (f"\n  = help: {p.hint}" if p.hint else ""))
     return "\n".join(out)
+
+
+def problem_diagnostic(p: Problem) -> Diagnostic:
+    """A problem as a `Diagnostic` (for `check`'s output formats): located in its file, or, when
+    it has no line, about the whole file (line 0)."""
+    column = (p.column or 1) if p.line else 0
+    return Diagnostic(
+        p.text,
+        p.line,
+        column,
+        p.line,
+        (p.end_column or column + 1) if p.line else 0,
+        severity=p.severity,
+        filename=p.filename,
+        hint=p.hint,
+        code=problem_code(p),
+    )
+
+
+def problem_diagnostics(problems: Iterable[Problem]) -> list[Diagnostic]:
+    """`problem_diagnostic` of each, in reading order (errors, then warnings)."""
+    problems = list(problems)
+    files = {name: i for i, name in reversed(list(enumerate(p.filename for p in problems)))}
+    return [problem_diagnostic(p) for p in sorted(problems, key=lambda p: _reading_order(p, files))]
+
+
+def _reading_order(problem: Problem, files: Mapping[str, int]) -> tuple[bool, int, int, int]:
+    """Errors, then warnings; each by file (in the order first named), line and column."""
+    return (problem.severity != "error", files[problem.filename], problem.line, problem.column)
+
+
+def _source_text(filename: str) -> str | None:
+    """The text of a file a problem points into (a conditions file), for its source line."""
+    from ..fileio import read_text
+
+    try:
+        return read_text(filename)
+    except CompileError:
+        return None
+
+
+def problem_code(problem: Problem) -> str:
+    """The diagnostic code of a problem: its own, else A2I060 (error) or A2I150 (warning)."""
+    return problem.code or ("A2I060" if problem.severity == "error" else "A2I150")
 
 
 # --- durations --------------------------------------------------------------------------------
@@ -184,6 +226,34 @@ ALIASES: dict[str, str] = {
     "lifetime": "availability_lifetime",
     "timeout": "time_limit",
 }
+
+
+def _meant_paths(data: Mapping[str, Any]) -> set[str]:
+    """Request paths of fields given under a wrong name or in the wrong table. Their unknown-key
+    error already says where they belong; "is required" for them would repeat one mistake."""
+    by_key = {f.key: f.path for f in FIELDS}
+    paths: set[str] = set()
+    for table in ("", "task", "output"):
+        section = data.get(table, {}) if table else data
+        if not isinstance(section, Mapping):
+            continue
+        for key in section:
+            if key in FILE_KEYS[table]:
+                continue
+            lowered = key.lower().replace("-", "_")
+            name = ALIASES.get(lowered) or ALIASES.get(lowered.replace("_", "")) or lowered
+            places = [(t, name) for t in (table, "", "task", "output") if name in FILE_KEYS[t]]
+            close = difflib.get_close_matches(lowered, FILE_KEYS[table], n=1, cutoff=0.6)
+            places += [(table, c) for c in close]  # as `_suggest` decides
+            if places:
+                where, found = places[0]
+                given = data.get(where, {}) if where else data
+                if isinstance(given, Mapping) and found in given:
+                    continue  # the field is there too: its own problems still count
+                path = by_key.get((where, found) if where else (found,))
+                if path is not None:
+                    paths.add(path)
+    return paths
 
 
 def _suggest(key: str, table: str) -> str:
@@ -357,6 +427,7 @@ class FlowDefinition:
             kwargs.pop("conditions", None)
         flow = cls(**kwargs, base_dir=base_dir, filename=filename, text=text)
         flow._file_problems = problems  # type: ignore[attr-defined]  # reported with the request's
+        flow._meant_paths = _meant_paths(data)  # type: ignore[attr-defined]  # see `build`
         return flow
 
     # -- building the request --
@@ -376,6 +447,7 @@ class FlowDefinition:
             converted.add(path)
 
         problems.extend(getattr(self, "_file_problems", ()))
+        converted.update(getattr(self, "_meant_paths", ()))  # reported as unknown keys
         if self.name is not None:
             request["FlowDefinitionName"] = self.name
 
@@ -617,6 +689,7 @@ def _problem_from_diagnostic(d: Diagnostic) -> Problem:
         line=d.line,
         column=d.column,
         end_column=d.end_column if d.end_line == d.line else 0,
+        code=d.code,
     )
 
 
@@ -634,7 +707,7 @@ def _toml_problem(exc: tomllib.TOMLDecodeError, filename: str) -> Problem:
         message = message.removesuffix("(at end of document)").strip()
         line, column = 0, 0
     message = message[:1].lower() + message[1:]
-    problem = Problem("", f"invalid TOML: {message}")
+    problem = Problem("", f"invalid TOML: {message}", code="A2I061")
     return problem.located(filename, line, column, column + 1 if column else 0)
 
 

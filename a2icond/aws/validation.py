@@ -66,6 +66,7 @@ class Problem:
     line: int = 0
     column: int = 0
     end_column: int = 0
+    code: str = ""  # a2icond.codes: set for conditions' diagnostics and TOML; else A2I060/A2I150
 
     @property
     def text(self) -> str:
@@ -89,6 +90,7 @@ class Problem:
             line,
             column,
             end_column,
+            self.code,
         )
 
 

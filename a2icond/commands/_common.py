@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..diagnostics import Diagnostic, render_all
@@ -13,6 +13,7 @@ from ..model import SOURCES as SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Conditions
+    from ..report import FileResult
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -34,9 +35,54 @@ def add_source_option(
 def print_diagnostics(
     diagnostics: Iterable[Diagnostic], text: str | None = None, stream: TextIO | None = None
 ) -> None:
+    from ..report import use_color
+
     diagnostics = list(diagnostics)
+    stream = stream or sys.stderr
     if diagnostics:
-        print(render_all(diagnostics, text), file=stream or sys.stderr)
+        print(render_all(diagnostics, text, color=use_color(stream)), file=stream)
+
+
+def add_output_format_option(parser: argparse.ArgumentParser) -> None:
+    """`--output-format text|json|json-lines|github|sarif`: ruff's names (docs/diagnostics.md)."""
+    from ..report import FORMATS
+
+    parser.add_argument(
+        "--output-format",
+        choices=FORMATS,
+        default="text",
+        help="how to print diagnostics: text for people (default), json (an array), json-lines, "
+        "github (workflow commands that annotate a pull request), sarif (code scanning)",
+    )
+
+
+def print_report(
+    results: Sequence[FileResult], output_format: str, *, verbose: bool = False
+) -> None:
+    """Diagnostics of a run on standard output in `output_format`, then the summary line
+    (`Found 3 errors and 1 warning in 2 files`): on standard output after text, on standard
+    error after a machine format, so that standard output stays parseable."""
+    from ..report import render, render_text, summary, use_color
+
+    if output_format == "text":
+        color = use_color(sys.stdout)
+        for result in results:
+            if result.diagnostics:
+                print(render_text([result], color=color))
+            elif verbose:
+                print(f"{result.path}: ok ({result.detail})")
+        line = summary(results)
+        if line:
+            print(line)
+        sys.stdout.flush()
+        return
+    rendered = render(results, output_format)
+    if rendered or output_format in ("json", "sarif"):
+        sys.stdout.write(rendered + "\n")
+        sys.stdout.flush()
+    line = summary(results)
+    if line:
+        print(line, file=sys.stderr)
 
 
 def usage_error(message: str) -> int:
@@ -65,10 +111,11 @@ def load_conditions(path: str, source: str | None) -> Conditions:
 
 def print_flow_error(exc: object) -> None:
     """Every problem, located, then a count."""
-    from ..aws.flow import FlowError, summary_line
+    from ..aws.flow import FlowError, render_problems, summary_line
+    from ..report import use_color
 
     assert isinstance(exc, FlowError)
-    print(exc.render(), file=sys.stderr)
+    print(render_problems(exc.problems, exc.texts, color=use_color(sys.stderr)), file=sys.stderr)
     print(f"a2icond: {summary_line(exc.problems)}", file=sys.stderr)
 
 

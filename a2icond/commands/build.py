@@ -32,6 +32,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     from ..aws.flow import FlowDefinition, FlowError, render_problems
     from ..model import dump_json
+    from ..report import use_color
 
     try:
         flow = FlowDefinition.from_toml(args.flow)
@@ -41,7 +42,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     warnings = flow.problems(region=args.region)
     if warnings:
-        print(render_problems(warnings, flow._all_texts()), file=sys.stderr)
+        print(
+            render_problems(warnings, flow._all_texts(), color=use_color(sys.stderr)),
+            file=sys.stderr,
+        )
         if args.strict:
             return EXIT_PROBLEMS
     write_output(dump_json(request, compact=False) + "\n", args.output)

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ._common import EXIT_OK, EXIT_PROBLEMS, add_source_option
+from ..report import FileResult
+from ._common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    add_output_format_option,
+    add_source_option,
+    print_report,
+)
 
 #: Below this many files one process is as fast as workers (measured with
 #: `python bench/check_bench.py --scan`: on 2 CPUs, 2 workers first won clearly at 1,000 files,
@@ -43,17 +50,19 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="N",
         help="processes to use (default: all cores for large batches)",
     )
+    add_output_format_option(p)
     p.set_defaults(func=run)
 
 
-def check_one(path: str, source: str | None) -> tuple[str, str, bool]:
-    """Check one file: `(path, rendered diagnostics, has_errors)`; the source when it passes."""
+def check_one(path: str, source: str | None) -> FileResult:
+    """Check one file: its diagnostics (and its text, for the report), or its source."""
     from ..compiler import load_text
     from ..diagnostics import CompileError
     from ..fileio import read_text
 
     text: str | None = None
     diagnostics: list[Diagnostic]
+    detail: str
     try:
         text = read_text(path)
         result = load_text(
@@ -63,7 +72,7 @@ def check_one(path: str, source: str | None) -> tuple[str, str, bool]:
             require_source=False,
         )
         diagnostics = list(result.diagnostics)
-        detail: str = result.source
+        detail = result.source
         if Path(path).suffix.lower() == ".json" and source is None:
             from ..jsonconditions import infer_source
 
@@ -71,14 +80,10 @@ def check_one(path: str, source: str | None) -> tuple[str, str, bool]:
     except CompileError as exc:
         diagnostics = exc.diagnostics
         detail = ""
-    from ..diagnostics import render_all
-
-    failed = any(d.severity == "error" for d in diagnostics)
-    rendered = render_all(diagnostics, text if text is not None else None)
-    return rendered, detail, failed
+    return FileResult(path, tuple(diagnostics), text if diagnostics else None, detail)
 
 
-def _check_chunk(chunk: list[tuple[str, str | None]]) -> list[tuple[str, str, bool]]:
+def _check_chunk(chunk: list[tuple[str, str | None]]) -> list[FileResult]:
     """One worker's share: a run of files, so that results go back in few, large messages."""
     return [check_one(path, source) for path, source in chunk]
 
@@ -109,7 +114,7 @@ def _primers(items: list[tuple[str, str | None]]) -> list[int]:
     return sorted(firsts.values())
 
 
-def check_all(items: list[tuple[str, str | None]], jobs: int) -> list[tuple[str, str, bool]]:
+def check_all(items: list[tuple[str, str | None]], jobs: int) -> list[FileResult]:
     """Check every file, in order; large batches over `jobs` processes.
 
     One file of each kind is checked here before any worker starts: that imports the compiler
@@ -137,13 +142,8 @@ def run(args: argparse.Namespace) -> int:
     jobs = args.jobs or usable_cpus()
     results = check_all([(f, args.source) for f in files], jobs)
     status = EXIT_OK
-    out = sys.stdout
-    for path, (rendered, detail, failed) in zip(files, results, strict=True):
-        if rendered:
-            print(rendered, file=out)
-        warned = bool(rendered) and not failed
-        if failed or (args.strict and warned):
+    for result in results:
+        if result.failed or (args.strict and result.diagnostics):
             status = EXIT_PROBLEMS
-        elif args.verbose:
-            print(f"{path}: ok ({detail})", file=out)
+    print_report(results, args.output_format, verbose=args.verbose)
     return status

@@ -30,12 +30,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="store_true",
         help="delete a different existing definition of that name and create this one",
     )
+    p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings; send nothing")
     add_aws_arguments(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..aws.flow import FlowDefinition, FlowError, render_problems
+    from ..report import use_color
 
     try:
         flow = FlowDefinition.from_toml(args.flow)
@@ -45,7 +47,12 @@ def run(args: argparse.Namespace) -> int:
             request = flow.to_request(region=args.region)
             warnings = flow.problems(region=args.region)
             if warnings:
-                print(render_problems(warnings, flow._all_texts()), file=sys.stderr)
+                print(
+                    render_problems(warnings, flow._all_texts(), color=use_color(sys.stderr)),
+                    file=sys.stderr,
+                )
+                if args.strict:
+                    return EXIT_PROBLEMS
             sys.stdout.write(dump_json(request, compact=False) + "\n")
             return EXIT_OK
         flow.to_request(region=args.region)  # every problem before touching the network
@@ -62,7 +69,12 @@ def run(args: argparse.Namespace) -> int:
         region = client.meta.region_name
         request, problems = flow.build(region=region)
         if problems:
-            print(render_problems(problems, flow._all_texts()), file=sys.stderr)
+            print(
+                render_problems(problems, flow._all_texts(), color=use_color(sys.stderr)),
+                file=sys.stderr,
+            )
+            if args.strict:
+                return EXIT_PROBLEMS
         result = aws.submit(
             client,
             request,

@@ -44,7 +44,7 @@ from .ranges import (
     threshold_interval,
 )
 from .sampling import SAMPLE_ALL
-from .suppression import ignored_codes, suppress
+from .suppression import ignored_codes, suppress, unused_ignores
 
 #: code -> short name, for docs and `--help`-style listings (the registry has the rest).
 CODES = {code: registry.CODES[code].name for code in sorted(registry.CODES)}
@@ -74,6 +74,7 @@ __all__ = [
     "suggest_label",
     "suppress",
     "threshold_interval",
+    "unused_ignores",
 ]
 
 
@@ -94,4 +95,5 @@ def lint(
                 registry.dispatch(context, node)
     found = context.found
     found.sort(key=lambda d: (d.line, d.column, d.code))
-    return suppress(found, program.comments)
+    kept = suppress(found, program.comments) + unused_ignores(found, program.comments, filename)
+    return sorted(kept, key=lambda d: (d.line, d.column, d.code))

@@ -106,15 +106,42 @@ def label_problem(name: str) -> tuple[str, str, str] | None:
             OLD_LABEL,
             f"{quote(name)} is a Rekognition model 6.1 label that model 7 no longer returns, so "
             "this condition never matches",
-            "choose a model-7 label (see docs/lint.md)",
+            "choose a model-7 label (`a2icond explain A2I102` lists them)",
         )
-    guess = suggest_label(name)
     return (
         UNKNOWN_LABEL,
         f"Rekognition returns no moderation label named {quote(name)}; A2I compares label names "
         "exactly (case-sensitive), so this condition never matches",
-        f"did you mean {quote(guess)}?" if guess else "",
+        _nearly(name),
     )
+
+
+@lru_cache(maxsize=4096)
+def closest_label(name: str) -> str | None:
+    """The label name, model 7 or model 6.1, that `name` is nearly: the same letters in another
+    case first (model 7 before 6.1), then the closest spelling of any of them."""
+    names = label_names()
+    lowered = {n.lower(): n for n in names.model_6_1}
+    lowered.update({n.lower(): n for n in names.model_7})
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[close[0]] if close else None
+
+
+def _nearly(name: str) -> str:
+    """The hint for an unknown label: the name the user nearly typed, and, when that is a model
+    6.1 name, what model 7 calls it (so the hint never names a label out of the blue)."""
+    found = closest_label(name)
+    if found is None:
+        return ""
+    names = label_names()
+    hint = f"did you mean {quote(found)}?"
+    if found in names.model_7:
+        return hint
+    if found in names.renamed:
+        return f"{hint} That is a model 6.1 name; model 7 calls it {quote(names.renamed[found])}"
+    return f"{hint} That is a model 6.1 name, which model 7 no longer returns"
 
 
 @registry.rule(ast.LabelCheck, codes=(UNKNOWN_LABEL, OLD_LABEL))

@@ -14,6 +14,7 @@ from .. import ast
 from ..model import CONFIDENCE_RANGE
 from . import registry
 from .context import Chain, Context
+from .json import JsonCondition, JsonContext
 
 FAMILY = "ranges"
 
@@ -267,3 +268,69 @@ def _show(atom: ast.LabelCheck | ast.KeyCheck) -> str:
     from .. import printer
 
     return printer.atom(atom)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fractions (A2I111): `confidence > 0.9` was almost always meant as 90
+
+
+FRACTION = registry.code(
+    "A2I111",
+    "fractional-confidence",
+    family=FAMILY,
+    summary="a threshold between 0 and 1, where confidences run from 0 to 100",
+)
+
+
+def _percent(text: str) -> str:
+    """`0.9` -> `90`, `0.955` -> `95.5`: the number written as a percentage."""
+    from decimal import Decimal
+
+    return format((Decimal(text) * 100).normalize(), "f")
+
+
+def _fixed(number: ast.Number) -> str:
+    return _percent(number.text) if 0 < number.value < 1 else number.text
+
+
+def _fraction_warning(context: Context, number: ast.Number, shown: str, meant: str) -> None:
+    if 0 < number.value < 1:
+        context.warn(
+            number.span,
+            FRACTION,
+            f"`{shown}` compares with {number.text} percent: confidences run from 0 to 100, so "
+            f"`{meant}` was probably meant (a probability written as a fraction)",
+            hint=f"write `{meant}`, or suppress this warning if {number.text}% is meant",
+        )
+
+
+@registry.rule(ast.LabelCheck, ast.KeyCheck, codes=(FRACTION,))
+def check_fraction(context: Context, atom: ast.LabelCheck | ast.KeyCheck) -> None:
+    test = atom.test
+    measure = "word confidence" if getattr(test, "word", False) else "confidence"
+    if isinstance(test, ast.Between):
+        shown = f"{measure} between {test.low.text} and {test.high.text}"
+        meant = f"{measure} between {_fixed(test.low)} and {_fixed(test.high)}"
+        first = test.low if 0 < test.low.value < 1 else test.high
+        _fraction_warning(context, first, shown, meant)
+        return
+    thresholds = (test,) if isinstance(test, ast.Threshold) else test.thresholds
+    for t in thresholds:
+        word = "word confidence" if t.word else "confidence"
+        shown = f"{word} {t.op} {t.value.text}"
+        _fraction_warning(context, t.value, shown, f"{word} {t.op} {_fixed(t.value)}")
+
+
+@registry.rule(JsonCondition, codes=(FRACTION,))
+def check_json_fraction(context: JsonContext, condition: JsonCondition) -> None:
+    for name, value in condition.parameters.items():
+        if "Confidence" not in name or isinstance(value, bool):
+            continue
+        if isinstance(value, int | float) and 0 < value < 1:
+            context.warn_at(
+                condition.parameter_path(name),
+                FRACTION,
+                f"{name} {value} is {value} percent: confidences run from 0 to 100, so "
+                f"{_percent(repr(value))} was probably meant (a probability written as a fraction)",
+                f"write {_percent(repr(value))}",
+            )

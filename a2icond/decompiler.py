@@ -8,7 +8,7 @@ and printed with `a2icond.printer`:
   (`"Employee Name"` -> `employee_name`);
 - a condition with several thresholds becomes a group: `(confidence < 45 or word confidence < 85)`;
 - `>= A` next to `<= B` on one subject in an And becomes `between A and B` (an And of exactly
-  `<= B, >= A`, AWS's own order, too: the spec's normalization puts `between`'s members in order);
+  `<= B, >= A`, AWS's own order, too: And member order does not count, see `a2icond.equivalence`);
 - the members of `Conditions` become the top-level `or` chain, and a top-level `Or` is dissolved
   into it; nested chains of one operator are flattened;
 - a run of `or`ed MissingImportantFormKey conditions over every declared key, in declaration
@@ -226,48 +226,6 @@ def _between(low: ast.Expr, high: ast.Expr, check_order: bool = True) -> ast.Exp
     from dataclasses import replace
 
     return replace(low, test=ast.Between(lt.value, ht.value, lt.word))
-
-
-def normalize(node: model.Node) -> model.Node:
-    """The spec's normalization of one member: flattening, one-member groups, between order."""
-    if isinstance(node, model.Condition):
-        return node
-    cls = type(node)
-    members: list[model.Node] = []
-    for member in node.members:
-        member = normalize(member)
-        members.extend(member.members if isinstance(member, cls) else (member,))
-    if len(members) == 1:
-        return members[0]
-    if cls is model.And and len(members) == 2:
-        first, second = members
-        if _is_reversed_between(first, second):
-            members = [second, first]
-    return cls(tuple(members))
-
-
-def normalized(conditions: Conditions) -> dict[str, Any]:
-    """The whole document normalized, as a dict; an `Or` in `Conditions` dissolves into it."""
-    members: list[model.Node] = []
-    for member in conditions.members:
-        member = normalize(member)
-        members.extend(member.members if isinstance(member, model.Or) else (member,))
-    return Conditions(conditions.source, tuple(members)).to_dict()
-
-
-def _is_reversed_between(first: model.Node, second: model.Node) -> bool:
-    if not (isinstance(first, model.Condition) and isinstance(second, model.Condition)):
-        return False
-    if first.condition_type != second.condition_type or first.condition_type not in (
-        model.LABEL_CHECK,
-        model.KEY_CHECK,
-    ):
-        return False
-    t1, t2 = list(first.thresholds()), list(second.thresholds())
-    if len(t1) != 1 or len(t2) != 1:
-        return False
-    (p1, op1, _), (p2, op2, _) = t1[0], t2[0]
-    return first.subject() == second.subject() and p1 == p2 and op1 == "<=" and op2 == ">="
 
 
 def decompile_conditions(

@@ -164,8 +164,8 @@ def _exact(document: Document) -> str:
     if isinstance(document, Conditions):
         value: Any = document.to_dict()
     elif isinstance(document, str):
-        try:
-            value = json.loads(document, parse_float=Decimal)
+        try:  # floats as floats, as in a parsed document: 90 and 90.0 stay apart
+            value = json.loads(document)
         except (json.JSONDecodeError, RecursionError):
             return "\0" + document
     else:

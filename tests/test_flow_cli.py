@@ -108,7 +108,7 @@ def test_flow_commands_do_not_import_boto3_until_run() -> None:
 
 def test_standin_runs_from_the_command_line() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.sagemaker_standin"],
+        [sys.executable, "-m", "a2icond.testing.sagemaker"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,

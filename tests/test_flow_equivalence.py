@@ -9,10 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import a2icond
 from a2icond import cli
 from a2icond.equivalence import canonical_document, compare, equivalent, identical
+
+from .authoring_helpers import documents
 
 DATA = Path(__file__).parent / "data" / "equivalence"
 RECORD = Path(__file__).parent / "data" / "responses" / "a2i-output-textract-real.json"
@@ -168,3 +172,47 @@ def test_eval_against_a_record_of_other_conditions_still_differs(
     out, _ = capsys.readouterr()
     assert code == 1
     assert "5 members here, 1 in the record" in out
+
+
+# --- properties over generated documents (the authoring strategy) -------------------------------
+
+
+def rewritten(node: Any, data: st.DataObject) -> Any:
+    """The same meaning written differently: members shuffled, integers as floats."""
+    if isinstance(node, dict) and ("And" in node or "Or" in node):
+        op = "And" if "And" in node else "Or"
+        members = [rewritten(m, data) for m in node[op]]
+        return {op: data.draw(st.permutations(members))}
+    parameters = {
+        k: float(v) if isinstance(v, int) and not isinstance(v, bool) else v
+        for k, v in node["ConditionParameters"].items()
+    }
+    items = data.draw(st.permutations(list(parameters.items())))
+    return {"ConditionType": node["ConditionType"], "ConditionParameters": dict(items)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(documents(), st.data())
+def test_rewritings_are_equivalent(generated: tuple[str, dict[str, Any]], data: Any) -> None:
+    _, document = generated
+    members = data.draw(st.permutations([rewritten(m, data) for m in document["Conditions"]]))
+    wrapped = {"Conditions": [{"Or": members}] if len(members) > 1 else members}
+    assert equivalent(document, wrapped)
+    assert canonical_document(document) == canonical_document(wrapped)
+    assert canonical_document(canonical_document(document)) == canonical_document(document)
+
+
+@settings(max_examples=60, deadline=None)
+@given(documents())
+def test_decompiled_programs_are_equivalent(generated: tuple[str, dict[str, Any]]) -> None:
+    source, document = generated
+    again = a2icond.compile(a2icond.decompile(document, source=source), source=source)  # type: ignore[arg-type]
+    assert equivalent(again, document)
+
+
+def test_identical_across_text_and_values() -> None:
+    document = {"Conditions": [label("Violence", "GreaterThan", 90.5)]}
+    assert compare(document, json.dumps(document, indent=2)) == "identical"
+    assert compare(json.dumps(document), document) == "identical"
+    assert compare(a2icond.compile('source rekognition\nlabel "Violence" confidence > 90.5\n'),
+                   json.dumps(document)) == "identical"  # fmt: skip

@@ -3,6 +3,7 @@ against the SageMaker stand-in on 127.0.0.1, through the CLI and the Python API.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from a2icond import cli
 from a2icond.aws.flow import FlowDefinition
 from a2icond.aws.submit import SubmitError, Timing, make_client
-from tests.sagemaker_standin import Reply, StandIn
+from a2icond.testing.sagemaker import Reply, StandIn
 
 DATA = Path(__file__).parent / "data" / "flow"
 FULL = DATA / "full.flow.toml"
@@ -60,18 +61,27 @@ def expected_request() -> dict[str, Any]:
     return FlowDefinition.from_toml(FULL).to_request()
 
 
+LIST_TAGS, ADD_TAGS, DELETE_TAGS = "ListTags", "AddTags", "DeleteTags"
+PLAN_CREATE = f"payroll-review: create {ARN}\n"
+
+
+def last_line(text: str) -> str:
+    return text.rstrip("\n").splitlines()[-1]
+
+
 def test_create_and_wait(standin: StandIn, capsys: Any) -> None:
     code, out, err = submit(standin, capsys)
-    assert (code, out, err) == (0, f"created {ARN} (Active)\n", "")
-    assert standin.operations() == [CREATE, DESCRIBE]
+    assert (code, out, err) == (0, f"created {ARN} (Active)\n", PLAN_CREATE)
+    assert standin.operations() == [DESCRIBE, CREATE, DESCRIBE]
     assert standin.bodies(CREATE) == [expected_request()]
-    assert standin.bodies(DESCRIBE) == [{"FlowDefinitionName": "payroll-review"}]
-    headers = standin.received[0].headers
+    assert standin.bodies(DESCRIBE) == [{"FlowDefinitionName": "payroll-review"}] * 2
+    headers = standin.received[1].headers
     assert headers["X-Amz-Target"] == "SageMaker.CreateFlowDefinition"
     assert headers["Content-Type"] == "application/x-amz-json-1.1"
     assert "Credential=AKIAIOSFODNN7EXAMPLE/" in headers["Authorization"]
     assert "/us-east-1/sagemaker/aws4_request" in headers["Authorization"]
     assert "a2icond/" in headers["User-Agent"]
+    assert standin.tags("payroll-review") == {"team": "finance", "cost-center": "4711"}
 
 
 def test_build_output_is_the_request_sent(standin: StandIn, capsys: Any) -> None:
@@ -81,26 +91,30 @@ def test_build_output_is_the_request_sent(standin: StandIn, capsys: Any) -> None
     assert standin.bodies(CREATE) == [json.loads(out)]
 
 
-def test_initializing_then_active(capsys: Any) -> None:
+def test_initializing_then_active_with_progress(capsys: Any) -> None:
     with StandIn(initializing_polls=2) as standin:
-        code, out, _ = submit(standin, capsys)
+        code, out, err = submit(standin, capsys)
     assert (code, out) == (0, f"created {ARN} (Active)\n")
-    assert standin.operations() == [CREATE, DESCRIBE, DESCRIBE, DESCRIBE]
+    assert standin.operations() == [DESCRIBE, CREATE, DESCRIBE, DESCRIBE, DESCRIBE]
+    progress = err.splitlines()[1:]
+    assert progress[0].startswith("  payroll-review: creating: Initializing (")
+    assert progress[-1].startswith("  payroll-review: creating: Active (")
+    assert len(progress) == 2  # a line per status change, not per poll
 
 
 def test_failed_prints_the_reason(capsys: Any) -> None:
     with StandIn(fail_reason="The work team does not exist.") as standin:
         code, out, err = submit(standin, capsys)
     assert (code, out) == (1, "")
-    assert err == (
-        "a2icond: error: flow definition payroll-review failed: The work team does not exist.\n"
+    assert last_line(err) == (
+        "a2icond: error: flow definition payroll-review failed: The work team does not exist."
     )
 
 
 def test_no_wait(standin: StandIn, capsys: Any) -> None:
     code, out, _ = submit(standin, capsys, "--no-wait")
     assert (code, out) == (0, f"submitted {ARN} (Initializing)\n")
-    assert standin.operations() == [CREATE]
+    assert standin.operations() == [DESCRIBE, CREATE]
 
 
 def deployed_variant(**changes: Any) -> dict[str, Any]:
@@ -118,17 +132,42 @@ def deployed_variant(**changes: Any) -> dict[str, Any]:
     return request
 
 
-def test_resource_in_use_identical_is_unchanged(standin: StandIn, capsys: Any) -> None:
+def with_conditions(request: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+    activation = request["HumanLoopActivationConfig"]["HumanLoopActivationConditionsConfig"]
+    activation["HumanLoopActivationConditions"] = json.dumps(document)
+    return request
+
+
+def conditions_of(request: dict[str, Any]) -> dict[str, Any]:
+    activation = request["HumanLoopActivationConfig"]["HumanLoopActivationConditionsConfig"]
+    document: dict[str, Any] = json.loads(activation["HumanLoopActivationConditions"])
+    return document
+
+
+def test_identical_is_unchanged(standin: StandIn, capsys: Any) -> None:
     standin.put(deployed_variant())
     code, out, err = submit(standin, capsys)
-    assert (code, out, err) == (0, f"unchanged {ARN} (Active)\n", "")
-    assert standin.operations() == [CREATE, DESCRIBE]
+    assert (code, out) == (0, f"unchanged {ARN} (Active)\n")
+    assert err == f"payroll-review: unchanged {ARN} (Active)\n"
+    assert standin.operations() == [DESCRIBE, LIST_TAGS]
 
 
 def test_second_identical_submit_says_unchanged(standin: StandIn, capsys: Any) -> None:
     assert submit(standin, capsys)[1].startswith("created ")
     code, out, _ = submit(standin, capsys)
     assert (code, out) == (0, f"unchanged {ARN} (Active)\n")
+
+
+def test_aws_top_level_or_is_equivalent_nothing_to_do(standin: StandIn, capsys: Any) -> None:
+    """AWS's usual shape deployed, our unwrapped members in the flow: no replace advised."""
+    request = expected_request()
+    document = conditions_of(request)
+    wrapped = {"Conditions": [{"Or": document["Conditions"][::-1]}]}
+    standin.put(with_conditions(request, wrapped))
+    code, out, err = submit(standin, capsys, "--replace")
+    assert (code, out) == (0, f"equivalent {ARN} (Active)\n")
+    assert "written differently but mean the same" in err
+    assert standin.operations() == [DESCRIBE, LIST_TAGS]
 
 
 def test_absent_time_limit_equals_the_default(standin: StandIn, capsys: Any) -> None:
@@ -141,44 +180,81 @@ def test_absent_time_limit_equals_the_default(standin: StandIn, capsys: Any) -> 
     assert code == 0 and out.startswith("unchanged ")
 
 
-def test_resource_in_use_different_shows_the_differences(standin: StandIn, capsys: Any) -> None:
+def test_changed_tags_are_updated_in_place(standin: StandIn, capsys: Any) -> None:
+    deployed = expected_request()
+    deployed["Tags"] = [
+        {"Key": "team", "Value": "payroll"},
+        {"Key": "owner", "Value": "someone"},
+    ]
+    standin.put(deployed)
+    code, out, err = submit(standin, capsys)
+    assert (code, out) == (0, f"tags updated {ARN} (Active)\n")
+    assert err.splitlines() == [
+        f"payroll-review: update tags {ARN} (Active)",
+        '  + tag cost-center = "4711"',
+        '  ~ tag team: "payroll" → "finance"',
+        '  - tag owner (was "someone")',
+    ]
+    assert standin.operations() == [DESCRIBE, LIST_TAGS, ADD_TAGS, DELETE_TAGS]
+    assert standin.bodies(ADD_TAGS) == [
+        {
+            "ResourceArn": ARN,
+            "Tags": [{"Key": "cost-center", "Value": "4711"}, {"Key": "team", "Value": "finance"}],
+        }
+    ]
+    assert standin.bodies(DELETE_TAGS) == [{"ResourceArn": ARN, "TagKeys": ["owner"]}]
+    assert standin.tags("payroll-review") == {"team": "finance", "cost-center": "4711"}
+    assert DELETE not in standin.operations() and CREATE not in standin.operations()
+
+
+def test_different_fields_refuse_without_replace(standin: StandIn, capsys: Any) -> None:
     standin.put(deployed_variant(TaskCount=1, TaskTitle="Old title"))
     code, out, err = submit(standin, capsys)
     assert (code, out) == (1, "")
     lines = err.splitlines()
-    assert lines[0].startswith("a2icond: error: a different flow definition named payroll-review")
-    assert lines[1:3] == [
-        '  HumanLoopConfig.TaskTitle: deployed "Old title", this definition has '
-        '"Review payroll fields"',
-        "  HumanLoopConfig.TaskCount: deployed 1, this definition has 2",
+    assert lines[:3] == [
+        f"payroll-review: replace {ARN} (Active)",
+        '  HumanLoopConfig.TaskTitle: "Old title" → "Review payroll fields"',
+        "  HumanLoopConfig.TaskCount: 1 → 2",
     ]
-    assert "--replace" in lines[3]
-    assert standin.operations() == [CREATE, DESCRIBE]
+    assert lines[3].startswith("a2icond: error: payroll-review must be replaced")
+    assert "nothing was changed" in lines[3]
+    assert "--replace" in lines[4] and "versioned = true" in lines[4]
+    assert standin.operations() == [DESCRIBE, LIST_TAGS]
 
 
-def test_different_conditions_are_shown_by_path(standin: StandIn, capsys: Any) -> None:
+def test_different_conditions_are_a_diff_of_programs(standin: StandIn, capsys: Any) -> None:
     deployed = expected_request()
-    activation = deployed["HumanLoopActivationConfig"]["HumanLoopActivationConditionsConfig"]
-    document = json.loads(activation["HumanLoopActivationConditions"])
+    document = conditions_of(deployed)
     document["Conditions"][1]["ConditionParameters"]["KeyValueBlockConfidenceLessThan"] = 70
-    activation["HumanLoopActivationConditions"] = json.dumps(document)
-    standin.put(deployed)
+    standin.put(with_conditions(deployed, document))
     code, _, err = submit(standin, capsys)
     assert code == 1
-    assert (
-        "  HumanLoopActivationConditions.Conditions[1].ConditionParameters."
-        "KeyValueBlockConfidenceLessThan: deployed 70, this definition has 65\n"
-    ) in err
+    assert "  --- deployed payroll-review\n" in err
+    assert f"  +++ {FULL}\n" in err
+    removed = [line for line in err.splitlines() if line.startswith("  -") and "70" in line]
+    added = [line for line in err.splitlines() if line.startswith("  +") and "65" in line]
+    assert len(removed) == 1 and len(added) == 1, err
+
+
+def test_replace_without_a_terminal_needs_yes(standin: StandIn, capsys: Any) -> None:
+    standin.put(deployed_variant(TaskCount=1))
+    code, out, err = submit(standin, capsys, "--replace")
+    assert (code, out) == (1, "")
+    assert "not on a terminal to ask, so nothing was deleted" in err
+    assert "--yes" in err
+    assert DELETE not in standin.operations()
+    assert standin.flows["payroll-review"].request["HumanLoopConfig"]["TaskCount"] == 1
 
 
 def test_replace_deletes_waits_and_creates(capsys: Any) -> None:
     with StandIn(deleting_polls=2, initializing_polls=1) as standin:
         standin.put(deployed_variant(TaskCount=1))
-        code, out, err = submit(standin, capsys, "--replace")
-        assert (code, out, err) == (0, f"replaced {ARN} (Active)\n", "")
+        code, out, err = submit(standin, capsys, "--replace", "--yes")
+        assert (code, out) == (0, f"replaced {ARN} (Active)\n")
         assert standin.operations() == [
-            CREATE,  # ResourceInUse
-            DESCRIBE,  # compare: different
+            DESCRIBE,  # plan: different
+            LIST_TAGS,
             DELETE,
             DESCRIBE,  # Deleting
             DESCRIBE,  # Deleting
@@ -187,24 +263,88 @@ def test_replace_deletes_waits_and_creates(capsys: Any) -> None:
             DESCRIBE,  # Initializing
             DESCRIBE,  # Active
         ]
-        assert standin.bodies(CREATE) == [expected_request(), expected_request()]
+        assert standin.bodies(CREATE) == [expected_request()]
         assert standin.bodies(DELETE) == [{"FlowDefinitionName": "payroll-review"}]
         assert standin.flows["payroll-review"].request["HumanLoopConfig"]["TaskCount"] == 2
+    progress = [line.split(" (")[0] for line in err.splitlines() if line.startswith("    ") is False
+                and line.startswith("  payroll-review:")]  # fmt: skip
+    assert progress == [
+        "  payroll-review: deleting: Deleting",
+        "  payroll-review: deleting: gone",
+        "  payroll-review: creating: Initializing",
+        "  payroll-review: creating: Active",
+    ]
 
 
-def test_replace_of_identical_is_unchanged(standin: StandIn, capsys: Any) -> None:
-    standin.put(deployed_variant())
-    code, out, _ = submit(standin, capsys, "--replace")
-    assert (code, out) == (0, f"unchanged {ARN} (Active)\n")
-    assert DELETE not in standin.operations()
+def test_create_failing_after_delete_saves_the_request(
+    standin: StandIn, capsys: Any, tmp_path: Path
+) -> None:
+    standin.put(deployed_variant(TaskCount=1))
+    standin.script(CREATE, Reply.error("ResourceLimitExceeded", "too many flow definitions"))
+    code, out, err = submit(standin, capsys, "--replace", "--yes", "--save-failed", str(tmp_path))
+    assert (code, out) == (1, "")
+    saved = tmp_path / "payroll-review.request.json"
+    assert "a2icond: error: FLOW DEFINITION payroll-review WAS DELETED AND NOT CREATED AGAIN" in err
+    assert f"the request is saved in {saved}" in err
+    assert f"file://{saved}" in err
+    assert json.loads(saved.read_text()) == expected_request()
+    assert "payroll-review" not in standin.flows
+
+
+def test_ctrl_c_after_delete_says_what_was_done(
+    standin: StandIn, capsys: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from a2icond.aws import submit as aws
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    standin.put(deployed_variant(TaskCount=1))
+    monkeypatch.setattr(aws, "wait_gone", interrupted)
+    code, out, err = submit(standin, capsys, "--replace", "--yes", "--save-failed", str(tmp_path))
+    assert (code, out) == (130, "")
+    assert "a2icond: interrupted. Done so far: deleted payroll-review." in err
+    assert "WAS DELETED AND NOT CREATED AGAIN" in err
+    assert (tmp_path / "payroll-review.request.json").exists()
+
+
+def test_failed_deployment_is_replaced_with_its_reason(standin: StandIn, capsys: Any) -> None:
+    standin.put(expected_request(), "Failed", failure_reason="The role cannot be assumed.")
+    code, out, err = submit(standin, capsys, "--replace", "--yes")
+    assert (code, out) == (0, f"replaced {ARN} (Active)\n")
+    assert err.splitlines()[:2] == [
+        f"payroll-review: replace {ARN} (Failed)",
+        "  deployed status Failed: The role cannot be assumed.",
+    ]
+
+
+def test_a_name_held_by_a_deleting_definition_is_waited_for(capsys: Any) -> None:
+    with StandIn(deleting_polls=2) as standin:
+        standin.put(deployed_variant(TaskCount=1), "Deleting")
+        code, out, err = submit(standin, capsys)
+        assert (code, out) == (0, f"created {ARN} (Active)\n")
+        assert "after the definition being deleted under this name is gone" in err
+        assert standin.operations() == [DESCRIBE, DESCRIBE, DESCRIBE, CREATE, DESCRIBE]
 
 
 def test_throttling_is_retried_by_botocore(standin: StandIn, capsys: Any) -> None:
     standin.script(CREATE, Reply.error("ThrottlingException", "Rate exceeded"))
     code, out, _ = submit(standin, capsys)
     assert (code, out) == (0, f"created {ARN} (Active)\n")
-    assert standin.operations() == [CREATE, CREATE, DESCRIBE]
+    assert standin.operations() == [DESCRIBE, CREATE, CREATE, DESCRIBE]
     assert standin.bodies(CREATE) == [expected_request(), expected_request()]
+
+
+def test_throttling_retries_are_bounded(standin: StandIn, capsys: Any) -> None:
+    standin.script(DESCRIBE, *[Reply.error("ThrottlingException", "Rate exceeded")] * 10)
+    code, _, err = submit(standin, capsys)
+    assert code == 1
+    assert last_line(err).startswith(
+        "a2icond: error: describing payroll-review: AWS is throttling requests (still, after "
+        "retries)"
+    )
+    # botocore's standard mode: the first attempt and `max_attempts` (4) retries, backing off
+    assert standin.operations() == [DESCRIBE] * 5
 
 
 ROLE_NOT_READY = (
@@ -219,9 +359,15 @@ def test_role_not_yet_assumable_is_retried(standin: StandIn, capsys: Any) -> Non
         Reply.error("ValidationException", ROLE_NOT_READY),
         Reply.error("ValidationException", ROLE_NOT_READY),
     )
-    code, out, _ = submit(standin, capsys)
+    code, out, err = submit(standin, capsys)
     assert (code, out) == (0, f"created {ARN} (Active)\n")
-    assert standin.operations() == [CREATE, CREATE, CREATE, DESCRIBE]
+    assert standin.operations() == [DESCRIBE, CREATE, CREATE, CREATE, DESCRIBE]
+    progress = [line.split(" (")[0] for line in err.splitlines()[1:]]
+    assert progress == [
+        "  payroll-review: creating: role not assumable yet, retry 1",
+        "  payroll-review: creating: role not assumable yet, retry 2",
+        "  payroll-review: creating: Active",
+    ]
     assert standin.bodies(CREATE) == [expected_request()] * 3
 
 
@@ -238,11 +384,11 @@ def test_other_validation_errors_are_not_retried(standin: StandIn, capsys: Any) 
     standin.script(CREATE, Reply.error("ValidationException", "The S3 bucket is in us-west-2."))
     code, _, err = submit(standin, capsys)
     assert code == 1
-    assert err == (
+    assert err == PLAN_CREATE + (
         "a2icond: error: creating payroll-review: AWS rejected the request: "
         "The S3 bucket is in us-west-2.\n"
     )
-    assert standin.operations() == [CREATE]
+    assert standin.operations() == [DESCRIBE, CREATE]
 
 
 @pytest.mark.parametrize(
@@ -260,8 +406,10 @@ def test_refusals_are_one_clean_line(
     standin.script(CREATE, Reply.error(error, f"not allowed {SECRET}"))
     code, out, err = submit(standin, capsys)
     assert (code, out) == (1, "")
-    assert err.startswith(f"a2icond: error: {message}")
-    assert err.count("\n") == 1
+    assert err.startswith(PLAN_CREATE)
+    rest = err.removeprefix(PLAN_CREATE)
+    assert rest.startswith(f"a2icond: error: {message}")
+    assert rest.count("\n") == 1
 
 
 def test_missing_credentials(standin: StandIn, capsys: Any, monkeypatch: Any) -> None:
@@ -364,8 +512,7 @@ def test_api_submit_and_conflict(standin: StandIn) -> None:
     result = flow.submit(client, timing=timing)
     assert (result.action, result.arn, result.status) == ("created", ARN, "Active")
     assert flow.submit(client, timing=timing).action == "unchanged"
-    changed = FlowDefinition.from_toml(FULL)
-    changed.task_count = 3
+    changed = dataclasses.replace(flow, task_count=3)
     with pytest.raises(SubmitError) as caught:
         changed.submit(client, timing=timing)
     assert [d.path for d in caught.value.differences] == ["HumanLoopConfig.TaskCount"]
@@ -387,3 +534,71 @@ def test_no_region(standin: StandIn, capsys: Any, monkeypatch: Any) -> None:
     assert (code, out) == (1, "")
     assert err.startswith("a2icond: error: no AWS region: use --region")
     assert standin.received == []
+
+
+# --- the confirmation on a terminal (a real pseudo-terminal, the CLI in a subprocess) ----------
+
+
+def submit_on_a_terminal(standin: StandIn, answer: str) -> tuple[int, str, str]:
+    """Run `submit --replace` with standard input and error on a pty; answer the prompt."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "a2icond", "submit", str(FULL), "--replace",
+         "--endpoint-url", standin.url, *FAST],
+        stdin=slave, stderr=slave, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 30
+    try:
+        while b"Type yes to continue: " not in seen and time.monotonic() < deadline:
+            seen += os.read(master, 4096)
+        os.write(master, answer.encode() + b"\n")
+        out, _ = process.communicate(timeout=30)
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return process.returncode, out, seen.decode().replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("answer", ["yes", "no"])
+def test_replace_asks_on_a_terminal(standin: StandIn, answer: str) -> None:
+    standin.put(deployed_variant(TaskCount=1))
+    code, out, err = submit_on_a_terminal(standin, answer)
+    assert "Replacing deletes payroll-review and creates it again" in err
+    if answer == "yes":
+        assert (code, out) == (0, f"replaced {ARN} (Active)\n")
+        assert standin.operations().count(DELETE) == 1
+        assert standin.flows["payroll-review"].request["HumanLoopConfig"]["TaskCount"] == 2
+    else:
+        assert (code, out) == (1, "")
+        assert "a2icond: not confirmed; nothing was deleted" in err
+        assert DELETE not in standin.operations()
+
+
+def test_unreachable_endpoint_is_one_line(capsys: Any) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    code, out, err = run("plan", str(FULL), "--endpoint-url", url, capsys=capsys)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"a2icond: error: describing payroll-review: cannot connect to {url}")
+    assert "--endpoint-url" in err and err.count("\n") == 1

@@ -5,6 +5,13 @@
     >>> request = flow.to_request()          # the exact kwargs for create_flow_definition
     >>> flow.submit()                        # create, wait for Active (or `unchanged`)
 
+Three separate steps, each a function: `read_flow` (flow file -> `FlowDefinition`, whose
+`file_problems` field carries what was wrong with the file itself: unknown keys, tables that are
+not tables), `build_request` (`FlowDefinition` -> `Built`: the request and every problem, every
+field validated, so a `dataclasses.replace`d value is checked as thoroughly as a read one) and
+`a2icond.aws.submit.submit` / `a2icond.aws.plan` (request -> AWS). `FlowDefinition` is a frozen
+plain value: it holds nothing computed.
+
 Every problem is collected before anything is sent, so a user fixes the file in one pass; they
 come back as a `FlowError` whose `.problems` are `Problem`s reading
 `Field.Path: what is wrong (got VALUE)`, located in the flow file when it came from one.
@@ -13,6 +20,8 @@ come back as a `FlowError` whose `.problems` are `Problem`s reading
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import os
 import re
 import tomllib
@@ -28,13 +37,17 @@ from .submit import SubmitError, SubmitResult, Timing
 from .validation import CONDITIONS_PATH, Problem, errors_in, validate_request
 
 __all__ = [
+    "Built",
     "FlowDefinition",
     "FlowError",
     "Problem",
     "SubmitError",
     "SubmitResult",
     "Timing",
+    "build_request",
     "parse_duration",
+    "read_flow",
+    "version_suffix",
 ]
 
 SOURCE_PATH = "HumanLoopRequestSource.AwsManagedHumanLoopRequestSource"
@@ -197,11 +210,15 @@ FIELDS: tuple[Field, ...] = (
     Field("output_s3", ("output", "s3"), "OutputConfig.S3OutputPath"),
     Field("kms_key_id", ("output", "kms_key_id"), "OutputConfig.KmsKeyId"),
     Field("tags", ("tags",), "Tags"),
+    Field("versioned", ("versioned",), "FlowDefinitionName"),
 )
+#: With `versioned = true`: `-` and this many hex digits of the request's content hash.
+VERSION_DIGITS = 8
+MAX_NAME = 63
 TABLES = ("task", "output", "tags")
 #: Keys allowed in each table of the flow file ("" is the top level).
 FILE_KEYS: dict[str, tuple[str, ...]] = {
-    "": ("name", "source", "conditions", "role_arn", *TABLES),
+    "": ("name", "versioned", "source", "conditions", "role_arn", *TABLES),
     "task": tuple(f.key[1] for f in FIELDS if f.key[0] == "task"),
     "output": tuple(f.key[1] for f in FIELDS if f.key[0] == "output"),
 }
@@ -317,14 +334,39 @@ def locate_keys(text: str) -> dict[tuple[str, ...], tuple[int, int, int]]:
 # --- the builder ------------------------------------------------------------------------------
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True)
+class Built:
+    """What `build_request` made: the request, every problem (errors first, then warnings) and
+    the texts of the files they point into (for rendering)."""
+
+    request: dict[str, Any]
+    problems: list[Problem]
+    texts: dict[str, str]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return errors_in(self.problems)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def error(self) -> FlowError:
+        return FlowError(self.problems, self.texts)
+
+
+@dataclass(frozen=True, kw_only=True)
 class FlowDefinition:
     """A flow definition to build and submit. Arguments are named like the flow file's keys.
 
     `conditions` is a compiled `Conditions`, a path to a `.cond` or `.json` file, or the source
     text itself (condition language, or JSON starting with `{`). Durations are seconds, strings
     such as `"1h30m"`, or `timedelta`s; `price_usd` is a string such as `"0.036"`; `tags` is a
-    mapping. Absent optional fields are absent from the request.
+    mapping. Absent optional fields are absent from the request. `versioned=True` appends `-`
+    and a short hash of the request's content to the name (see `version_suffix`).
+
+    A frozen plain value: `dataclasses.replace(flow, task_count=3)` is a new definition that
+    `build_request` validates in full, the flow file's own problems (`file_problems`) included.
     """
 
     name: str | None = None
@@ -343,37 +385,32 @@ class FlowDefinition:
     output_s3: str | None = None
     kms_key_id: str | None = None
     tags: Mapping[str, str] | None = None
+    versioned: bool = False
     #: Folder that relative `conditions` paths start from (the flow file's folder).
     base_dir: str | os.PathLike[str] | None = None
     #: Where this definition came from: the flow file's name and text (for located errors).
     filename: str = field(default="", repr=False)
-    text: str | None = field(default=None, repr=False)
+    text: str | None = field(default=None, repr=False, compare=False)
+    #: Problems of the flow file itself (unknown keys, ...), reported by every build.
+    file_problems: tuple[Problem, ...] = field(default=(), repr=False)
+    #: Request paths given under a wrong key (already an unknown-key problem): not also
+    #: reported as missing.
+    meant_paths: frozenset[str] = field(default=frozenset(), repr=False)
 
     # -- construction from a file --
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str]) -> FlowDefinition:
-        """Read a flow file. Raises `FlowError` for unreadable or invalid TOML and unknown keys."""
-        from ..fileio import read_text
-
-        name = str(path)
-        try:
-            text = read_text(path)
-        except CompileError as exc:
-            raise FlowError([_problem_from_diagnostic(d) for d in exc.diagnostics]) from None
-        base = Path(path).parent if name != "-" else Path.cwd()
-        return cls.from_toml_text(text, filename=name, base_dir=base)
+        """Read a flow file (`read_flow`). Raises `FlowError` for unreadable or invalid TOML;
+        unknown keys are kept in `file_problems` and reported by `to_request`/`problems`."""
+        return read_flow(path)
 
     @classmethod
     def from_toml_text(
         cls, text: str, *, filename: str = "<flow>", base_dir: str | os.PathLike[str] | None = None
     ) -> FlowDefinition:
         """A flow definition from flow-file text; `base_dir` anchors the conditions path."""
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise FlowError([_toml_problem(exc, filename)], {filename: text}) from None
-        return cls.from_dict(data, filename=filename, base_dir=base_dir, text=text)
+        return read_flow_text(text, filename=filename, base_dir=base_dir)
 
     @classmethod
     def from_dict(
@@ -385,134 +422,28 @@ class FlowDefinition:
         text: str | None = None,
     ) -> FlowDefinition:
         """From the flow file's tables as a dict (what `tomllib` returns)."""
-        locations = locate_keys(text) if text else {}
-        problems: list[Problem] = []
-
-        def here(problem: Problem, key: tuple[str, ...]) -> Problem:
-            return _locate(problem, key, locations, filename)
-
-        for key, value in data.items():
-            if key not in FILE_KEYS[""]:
-                problems.append(
-                    here(Problem(key, "unknown key" + _suggest(key, ""), value), (key,))
-                )
-        for table in ("task", "output"):
-            section = data.get(table, {})
-            if not isinstance(section, Mapping):
-                problems.append(here(Problem(table, "must be a table", section), (table,)))
-                continue
-            for key, value in section.items():
-                if key not in FILE_KEYS[table]:
-                    problem = Problem(f"{table}.{key}", "unknown key" + _suggest(key, table), value)
-                    problems.append(here(problem, (table, key)))
-        tags = data.get("tags")
-        if tags is not None and not isinstance(tags, Mapping):
-            problems.append(here(Problem("tags", "must be a table", tags), ("tags",)))
-        conditions = data.get("conditions")
-        if conditions is not None and not isinstance(conditions, str):
-            problem = Problem(
-                "conditions", "must be the path of a .cond or .json conditions file", conditions
-            )
-            problems.append(here(problem, ("conditions",)))
-        kwargs: dict[str, Any] = {}
-        for f in FIELDS:
-            found: Any = data
-            for part in f.key:
-                found = found.get(part) if isinstance(found, Mapping) else None
-            if found is not None:
-                kwargs[f.attr] = found
-        if isinstance(kwargs.get("conditions"), str):
-            kwargs["conditions"] = Path(kwargs["conditions"])  # always a path in a flow file
-        else:
-            kwargs.pop("conditions", None)
-        flow = cls(**kwargs, base_dir=base_dir, filename=filename, text=text)
-        flow._file_problems = problems  # type: ignore[attr-defined]  # reported with the request's
-        flow._meant_paths = _meant_paths(data)  # type: ignore[attr-defined]  # see `build`
-        return flow
+        return flow_from_dict(data, filename=filename, base_dir=base_dir, text=text)
 
     # -- building the request --
 
     def build(self, *, region: str | None = None) -> tuple[dict[str, Any], list[Problem]]:
-        """The request and every problem with it (errors first, then warnings).
-
-        `region` is where it will be sent, for the region warnings.
-        """
-        problems: list[Problem] = []
-        texts: dict[str, str] = {}
-        request: dict[str, Any] = {}
-        converted: set[str] = set()  # paths whose value could not even be converted
-
-        def bad(path: str, message: str, value: Any, hint: str = "") -> None:
-            problems.append(Problem(path, message, value, hint=hint))
-            converted.add(path)
-
-        problems.extend(getattr(self, "_file_problems", ()))
-        converted.update(getattr(self, "_meant_paths", ()))  # reported as unknown keys
-        if self.name is not None:
-            request["FlowDefinitionName"] = self.name
-
-        source = self._source(bad)
-        conditions = self._conditions(source, problems, texts, converted)
-        if conditions is not None:
-            if source is not None and source != conditions.source:
-                bad(
-                    SOURCE_PATH,
-                    f"the flow says {source}, but the conditions are for {conditions.source}",
-                    source,
-                )
-            request["HumanLoopRequestSource"] = {
-                "AwsManagedHumanLoopRequestSource": conditions.request_source
-            }
-            request["HumanLoopActivationConfig"] = {
-                "HumanLoopActivationConditionsConfig": {
-                    "HumanLoopActivationConditions": conditions.to_json(compact=True)
-                }
-            }
-        elif source is not None and self.conditions is None:
-            bad(
-                SOURCE_PATH,
-                "a source needs conditions; give conditions, or remove source for a custom "
-                "task type",
-                source,
-            )
-
-        config = self._human_loop_config(bad)
-        if config:
-            request["HumanLoopConfig"] = config
-        output: dict[str, Any] = {}
-        if self.output_s3 is not None:
-            output["S3OutputPath"] = self.output_s3
-        if self.kms_key_id is not None:
-            output["KmsKeyId"] = self.kms_key_id
-        if output:
-            request["OutputConfig"] = output
-        if self.role_arn is not None:
-            request["RoleArn"] = self.role_arn
-        tags = self._tags(bad)
-        if tags:
-            request["Tags"] = tags
-
-        for problem in validate_request(request, region=region):
-            if not any(problem.path.startswith(p) for p in converted):
-                problems.append(problem)
-        located = [self._located(p) for p in problems]
-        self._texts = texts
-        errors = errors_in(located)
-        return request, errors + [p for p in located if p.severity == "warning"]
+        """The request and every problem with it (errors first, then warnings)."""
+        built = build_request(self, region=region)
+        return built.request, built.problems
 
     def problems(self, *, region: str | None = None) -> list[Problem]:
         """Every problem with this flow definition (errors, then warnings); nothing is sent."""
-        return self.build(region=region)[1]
+        return build_request(self, region=region).problems
 
     def to_request(self, *, region: str | None = None) -> dict[str, Any]:
         """The exact keyword arguments for `create_flow_definition`; `FlowError` if invalid.
 
         Warnings do not stop it; `problems()` returns them.
         """
-        request, problems = self.build(region=region)
-        if errors_in(problems):
-            raise FlowError(problems, self._all_texts())
-        return request
+        built = build_request(self, region=region)
+        if built.errors:
+            raise built.error()
+        return built.request
 
     def submit(
         self,
@@ -538,26 +469,235 @@ class FlowDefinition:
         request = self.to_request(region=client.meta.region_name)
         return aws.submit(client, request, wait=wait, replace=replace, timing=timing)
 
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def read_flow(path: str | os.PathLike[str]) -> FlowDefinition:
+    """Read a flow file. Raises `FlowError` for an unreadable file or invalid TOML; the file's
+    other problems (unknown keys, ...) are in the result's `file_problems`."""
+    from ..fileio import read_text
+
+    name = str(path)
+    try:
+        text = read_text(path)
+    except CompileError as exc:
+        raise FlowError([_problem_from_diagnostic(d) for d in exc.diagnostics]) from None
+    base = Path(path).parent if name != "-" else Path.cwd()
+    return read_flow_text(text, filename=name, base_dir=base)
+
+
+def read_flow_text(
+    text: str, *, filename: str = "<flow>", base_dir: str | os.PathLike[str] | None = None
+) -> FlowDefinition:
+    """`read_flow` for text already read; `base_dir` anchors the conditions path."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise FlowError([_toml_problem(exc, filename)], {filename: text}) from None
+    except RecursionError:
+        problem = Problem("", "invalid TOML: nested too deeply").located(filename, 1, 1, 2)
+        raise FlowError([problem], {filename: text}) from None
+    return flow_from_dict(data, filename=filename, base_dir=base_dir, text=text)
+
+
+def flow_from_dict(
+    data: Mapping[str, Any],
+    *,
+    filename: str = "<flow>",
+    base_dir: str | os.PathLike[str] | None = None,
+    text: str | None = None,
+) -> FlowDefinition:
+    """A `FlowDefinition` from the flow file's tables as a dict (what `tomllib` returns)."""
+    locations = locate_keys(text) if text else {}
+    problems: list[Problem] = []
+
+    def here(problem: Problem, key: tuple[str, ...]) -> Problem:
+        return _locate(problem, key, locations, filename)
+
+    for key, given in data.items():
+        if key not in FILE_KEYS[""]:
+            problems.append(here(Problem(key, "unknown key" + _suggest(key, ""), given), (key,)))
+    for table in ("task", "output"):
+        section = data.get(table, {})
+        if not isinstance(section, Mapping):
+            problems.append(here(Problem(table, "must be a table", section), (table,)))
+            continue
+        for key, item in section.items():
+            if key not in FILE_KEYS[table]:
+                problem = Problem(f"{table}.{key}", "unknown key" + _suggest(key, table), item)
+                problems.append(here(problem, (table, key)))
+    tags = data.get("tags")
+    if tags is not None and not isinstance(tags, Mapping):
+        problems.append(here(Problem("tags", "must be a table", tags), ("tags",)))
+    conditions = data.get("conditions")
+    if conditions is not None and not isinstance(conditions, str):
+        problem = Problem(
+            "conditions", "must be the path of a .cond or .json conditions file", conditions
+        )
+        problems.append(here(problem, ("conditions",)))
+    kwargs: dict[str, Any] = {}
+    for f in FIELDS:
+        value: Any = data
+        for part in f.key:
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if value is not None:
+            kwargs[f.attr] = value
+    if isinstance(kwargs.get("conditions"), str):
+        kwargs["conditions"] = Path(kwargs["conditions"])  # always a path in a flow file
+    else:
+        kwargs.pop("conditions", None)
+    if isinstance(kwargs.get("tags"), Mapping):
+        kwargs["tags"] = dict(kwargs["tags"])
+    return FlowDefinition(
+        **kwargs,
+        base_dir=base_dir,
+        filename=filename,
+        text=text,
+        file_problems=tuple(problems),
+        meant_paths=frozenset(_meant_paths(data)),
+    )
+
+
+# --- building ----------------------------------------------------------------------------------
+
+
+def build_request(flow: FlowDefinition, *, region: str | None = None) -> Built:
+    """The request for `flow` and every problem with it, every field validated.
+
+    `region` is where it will be sent, for the region warnings.
+    """
+    return _Builder(flow).build(region)
+
+
+def version_suffix(request: Mapping[str, Any]) -> str:
+    """`3f9a2c1e`: the first hex digits of the SHA-256 of the request's canonical content.
+
+    Everything SageMaker cannot change in place counts (not the name, not the tags); the
+    conditions count in canonical form, so equivalent conditions give the same version.
+    """
+    from ..equivalence import canonical_document
+
+    content = {k: v for k, v in request.items() if k not in ("FlowDefinitionName", "Tags")}
+    try:
+        config = content["HumanLoopActivationConfig"]["HumanLoopActivationConditionsConfig"]
+        conditions = canonical_document(config["HumanLoopActivationConditions"])
+        content["HumanLoopActivationConfig"] = {
+            "HumanLoopActivationConditionsConfig": {"HumanLoopActivationConditions": conditions}
+        }
+    except (KeyError, TypeError, ValueError):
+        pass
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:VERSION_DIGITS]
+
+
+class _Builder:
+    """One build of one flow: collects problems while converting each field."""
+
+    def __init__(self, flow: FlowDefinition) -> None:
+        self.flow = flow
+        self.problems: list[Problem] = list(flow.file_problems)
+        self.texts: dict[str, str] = {}
+        self.converted: set[str] = set()  # paths whose value could not even be converted
+        self.converted.update(flow.meant_paths)  # reported as unknown keys
+
+    def bad(self, path: str, message: str, value: Any, hint: str = "") -> None:
+        self.problems.append(Problem(path, message, value, hint=hint))
+        self.converted.add(path)
+
+    def build(self, region: str | None) -> Built:
+        flow = self.flow
+        request: dict[str, Any] = {}
+        if flow.name is not None:
+            request["FlowDefinitionName"] = flow.name
+
+        source = self._source()
+        conditions = self._conditions(source)
+        if conditions is not None:
+            if source is not None and source != conditions.source:
+                self.bad(
+                    SOURCE_PATH,
+                    f"the flow says {source}, but the conditions are for {conditions.source}",
+                    source,
+                )
+            request["HumanLoopRequestSource"] = {
+                "AwsManagedHumanLoopRequestSource": conditions.request_source
+            }
+            request["HumanLoopActivationConfig"] = {
+                "HumanLoopActivationConditionsConfig": {
+                    "HumanLoopActivationConditions": conditions.to_json(compact=True)
+                }
+            }
+        elif source is not None and flow.conditions is None:
+            self.bad(
+                SOURCE_PATH,
+                "a source needs conditions; give conditions, or remove source for a custom "
+                "task type",
+                source,
+            )
+
+        config = self._human_loop_config()
+        if config:
+            request["HumanLoopConfig"] = config
+        output: dict[str, Any] = {}
+        if flow.output_s3 is not None:
+            output["S3OutputPath"] = flow.output_s3
+        if flow.kms_key_id is not None:
+            output["KmsKeyId"] = flow.kms_key_id
+        if output:
+            request["OutputConfig"] = output
+        if flow.role_arn is not None:
+            request["RoleArn"] = flow.role_arn
+        tags = self._tags()
+        if tags:
+            request["Tags"] = tags
+        self._version(request)
+
+        for problem in validate_request(request, region=region):
+            if not any(problem.path.startswith(p) for p in self.converted):
+                self.problems.append(problem)
+        locations = locate_keys(flow.text) if flow.text and flow.filename else {}
+        located = [self._located(p, locations) for p in self.problems]
+        texts = dict(self.texts)
+        if flow.text is not None and flow.filename:
+            texts[flow.filename] = flow.text
+        errors = errors_in(located)
+        return Built(request, errors + [p for p in located if p.severity == "warning"], texts)
+
     # -- pieces --
 
-    def _all_texts(self) -> dict[str, str]:
-        texts = dict(getattr(self, "_texts", {}))
-        if self.text is not None and self.filename:
-            texts[self.filename] = self.text
-        return texts
+    def _version(self, request: dict[str, Any]) -> None:
+        versioned = self.flow.versioned
+        if not isinstance(versioned, bool):
+            self.bad("FlowDefinitionName", "versioned must be true or false", versioned)
+            return
+        name = request.get("FlowDefinitionName")
+        if not versioned or not isinstance(name, str):
+            return
+        room = MAX_NAME - VERSION_DIGITS - 1
+        if len(name) > room:
+            self.bad(
+                "FlowDefinitionName",
+                f"with versioned = true the name gets a {VERSION_DIGITS + 1}-character suffix, "
+                f"so it can have at most {room} characters",
+                name,
+            )
+            return
+        request["FlowDefinitionName"] = f"{name}-{version_suffix(request)}"
 
-    def _located(self, problem: Problem) -> Problem:
-        if problem.filename or not self.filename:
+    def _located(
+        self, problem: Problem, locations: Mapping[tuple[str, ...], tuple[int, int, int]]
+    ) -> Problem:
+        if problem.filename or not self.flow.filename:
             return problem
-        key = self._key_for(problem.path)
-        locations = locate_keys(self.text) if self.text else {}
-        return _locate(problem, key, locations, self.filename)
+        return _locate(problem, self._key_for(problem.path), locations, self.flow.filename)
 
     def _key_for(self, path: str) -> tuple[str, ...]:
         """The flow-file key a request path came from (for pointing at it)."""
+        flow = self.flow
         match = re.match(r"Tags\[(\d+)\]", path)
-        if match and isinstance(self.tags, Mapping):
-            keys = list(self.tags)
+        if match and isinstance(flow.tags, Mapping):
+            keys = list(flow.tags)
             index = int(match.group(1))
             return ("tags", str(keys[index])) if index < len(keys) else ("tags",)
         best: Field | None = None
@@ -566,7 +706,7 @@ class FlowDefinition:
                     and (best is None or len(f.path) > len(best.path)):  # fmt: skip
                 best = f
         if best is not None:
-            if best.attr == "source" and self.source is None:
+            if best.attr == "source" and flow.source is None:
                 return ("conditions",)
             return best.key
         if path.startswith("HumanLoopActivationConfig") or path.startswith(
@@ -579,89 +719,103 @@ class FlowDefinition:
             return ("output",)
         return ()
 
-    def _source(self, bad: Any) -> Source | None:
-        if self.source is None:
+    def _source(self) -> Source | None:
+        value = self.flow.source
+        if value is None:
             return None
-        if isinstance(self.source, str):
-            lowered = self.source.strip().lower()
+        if isinstance(value, str):
+            lowered = value.strip().lower()
             if lowered in SOURCES:
                 return lowered
-            for name, value in REQUEST_SOURCE.items():
-                if self.source == value:
+            for name, full in REQUEST_SOURCE.items():
+                if value == full:
                     return name
-        bad(SOURCE_PATH, "must be rekognition or textract", self.source)
+        self.bad(SOURCE_PATH, "must be rekognition or textract", value)
         return None
 
-    def _conditions(
-        self,
-        source: Source | None,
-        problems: list[Problem],
-        texts: dict[str, str],
-        converted: set[str],
-    ) -> Conditions | None:
-        if self.conditions is None:
+    def _conditions(self, source: Source | None) -> Conditions | None:
+        flow = self.flow
+        if flow.conditions is None:
+            return None
+        if not isinstance(flow.conditions, Conditions | str | os.PathLike):
+            self.bad(
+                CONDITIONS_PATH,
+                "must be compiled conditions, a .cond/.json path or conditions text",
+                flow.conditions,
+            )
+            self.converted.add("HumanLoopRequestSource")
+            return None
+        base = flow.base_dir
+        if base is not None and not isinstance(base, str | os.PathLike):
+            self.bad(CONDITIONS_PATH, "base_dir must be a folder path", base)
+            return None
+        if not isinstance(flow.conditions, Conditions) and "\0" in str(flow.conditions):
+            self.bad(CONDITIONS_PATH, "must not contain a NUL character", str(flow.conditions))
+            self.converted.add("HumanLoopRequestSource")
             return None
         try:
-            conditions = load_conditions(self.conditions, source=source, base_dir=self.base_dir)
+            conditions = load_conditions(flow.conditions, source=source, base_dir=base)
         except CompileError as exc:
             if exc.text is not None and exc.diagnostics:
-                texts[exc.diagnostics[0].filename] = exc.text
-            problems.extend(_problem_from_diagnostic(d) for d in exc.diagnostics)
-            converted.add(CONDITIONS_PATH)
-            converted.add("HumanLoopRequestSource")
+                self.texts[exc.diagnostics[0].filename] = exc.text
+            self.problems.extend(_problem_from_diagnostic(d) for d in exc.diagnostics)
+            self.converted.add(CONDITIONS_PATH)
+            self.converted.add("HumanLoopRequestSource")
             return None
-        problems.extend(
+        self.problems.extend(
             _problem_from_diagnostic(d) for d in conditions.diagnostics if d.severity == "warning"
         )
         return conditions
 
-    def _human_loop_config(self, bad: Any) -> dict[str, Any]:
+    def _human_loop_config(self) -> dict[str, Any]:
+        flow = self.flow
         config: dict[str, Any] = {}
         simple = (
-            ("WorkteamArn", self.workteam_arn),
-            ("HumanTaskUiArn", self.human_task_ui_arn),
-            ("TaskTitle", self.task_title),
-            ("TaskDescription", self.task_description),
-            ("TaskCount", self.task_count),
+            ("WorkteamArn", flow.workteam_arn),
+            ("HumanTaskUiArn", flow.human_task_ui_arn),
+            ("TaskTitle", flow.task_title),
+            ("TaskDescription", flow.task_description),
+            ("TaskCount", flow.task_count),
         )
         for key, value in simple:
             if value is not None:
                 config[key] = value
-        durations: tuple[tuple[str, Any], ...] = (
-            ("TaskAvailabilityLifetimeInSeconds", self.task_availability_lifetime),
-            ("TaskTimeLimitInSeconds", self.task_time_limit),
+        durations: tuple[tuple[str, int | str | timedelta | None], ...] = (
+            ("TaskAvailabilityLifetimeInSeconds", flow.task_availability_lifetime),
+            ("TaskTimeLimitInSeconds", flow.task_time_limit),
         )
-        for key, value in durations:
-            if value is None:
+        for key, duration in durations:
+            if duration is None:
                 continue
             try:
-                config[key] = parse_duration(value)
+                config[key] = parse_duration(duration)
             except ValueError as exc:
-                bad(f"HumanLoopConfig.{key}", str(exc), value)
-        if self.task_keywords is not None:
-            keywords = self.task_keywords
+                self.bad(f"HumanLoopConfig.{key}", str(exc), duration)
+        if flow.task_keywords is not None:
+            keywords = flow.task_keywords
             config["TaskKeywords"] = (
                 list(keywords) if isinstance(keywords, list | tuple) else (keywords)
             )
-        if self.price_usd is not None:
+        if flow.price_usd is not None:
             from . import prices
 
             try:
-                amount = prices.to_amount(prices.parse_price(self.price_usd))
+                amount = prices.to_amount(prices.parse_price(flow.price_usd))
             except prices.PriceError as exc:
-                bad("HumanLoopConfig.PublicWorkforceTaskPrice", str(exc), self.price_usd)
+                self.bad("HumanLoopConfig.PublicWorkforceTaskPrice", str(exc), flow.price_usd)
             else:
                 config["PublicWorkforceTaskPrice"] = {"AmountInUsd": amount}
         return config
 
-    def _tags(self, bad: Any) -> list[dict[str, Any]]:
-        if self.tags is None:
+    def _tags(self) -> list[dict[str, Any]]:
+        tags = self.flow.tags
+        if tags is None:
             return []
-        if isinstance(self.tags, Mapping):
-            return [{"Key": str(k), "Value": v} for k, v in self.tags.items()]
-        if isinstance(self.tags, list | tuple) and all(isinstance(t, Mapping) for t in self.tags):
-            return [dict(t) for t in self.tags]
-        bad("Tags", "must be a table of key = value", self.tags)
+        if isinstance(tags, Mapping):
+            return [{"Key": str(k), "Value": v} for k, v in tags.items()]
+        if isinstance(tags, list | tuple) and all(isinstance(t, Mapping) for t in tags):
+            return [dict(t) for t in tags]
+        self.bad("Tags", "must be a table of key = value", tags)
         return []
 
 
@@ -757,11 +911,13 @@ def _with_source_fallback(
     """Load without a source first, so a mismatch with the flow's source is reported by the
     caller naming both; retry with the flow's source when the conditions cannot say it."""
     try:
-        return load(None)
+        first: Conditions = load(None)
+        return first
     except CompileError:
         if source is None:
             raise
-    return load(source)
+    again: Conditions = load(source)
+    return again
 
 
 def summary_line(problems: Sequence[Problem]) -> str:

@@ -53,6 +53,8 @@ def parse_price(value: Any) -> Decimal:
         raise PriceError('must be a price in US dollars such as "0.036"') from None
     if not amount.is_finite() or amount < 0:
         raise PriceError("must be a positive amount of US dollars")
+    if amount.adjusted() >= 6:  # before quantize, which cannot hold 1e400 in 28 digits
+        raise PriceError('must be a price in US dollars such as "0.036" (far too large)')
     if amount != amount.quantize(Decimal("0.001")):
         raise PriceError("must be a whole number of tenths of a cent (at most 3 decimals)")
     return amount.quantize(Decimal("0.001"))

@@ -1,11 +1,13 @@
-"""Talking to SageMaker: create a flow definition, wait for it, compare, replace, delete.
+"""Talking to SageMaker: clients, errors, describe, create, wait, delete, and comparing a
+desired request with a deployed definition.
 
-There is no update API for flow definitions, so `submit` is create-or-compare: when the name is
-taken (`ResourceInUse`) the deployed definition is described and compared with the desired one
-(conditions as JSON values); equal means `unchanged`, different means a field-by-field report,
-or with `replace=True` delete, wait until gone, create again. A role that IAM has not finished
-propagating is retried, bounded, as the Terraform provider does. Every failure becomes a
-`SubmitError` with one clean line (never a traceback, never a credential).
+There is no update API for flow definitions (only tags change in place). `submit` plans and
+applies (`a2icond.aws.plan`): `unchanged` or `equivalent` (conditions compared by meaning,
+`a2icond.equivalence`), tags updated, or with `replace=True` delete, wait until gone, create
+again. Throttling is retried by botocore's standard retry mode (bounded attempts with backoff);
+a role that IAM has not finished propagating is retried, bounded, as the Terraform provider
+does. Every failure becomes a `SubmitError` with one clean line saying what to do (never a
+traceback, never a credential).
 
 boto3 and botocore are imported inside the functions: importing this module is cheap.
 """
@@ -140,9 +142,15 @@ def error_message(exc: BaseException, doing: str = "") -> str:
     ):
         return "the AWS SSO session has expired or is missing: run `aws sso login` and retry"
     if isinstance(exc, bx.EndpointConnectionError):
-        return f"{prefix}cannot connect to {exc.kwargs.get('endpoint_url', 'the endpoint')}"
+        return (
+            f"{prefix}cannot connect to {exc.kwargs.get('endpoint_url', 'the endpoint')}: "
+            "check the network, --region and --endpoint-url (or AWS_ENDPOINT_URL_SAGEMAKER)"
+        )
     if isinstance(exc, bx.ConnectTimeoutError | bx.ReadTimeoutError):
-        return f"{prefix}timed out talking to {exc.kwargs.get('endpoint_url', 'AWS')}"
+        return (
+            f"{prefix}timed out talking to {exc.kwargs.get('endpoint_url', 'AWS')}: "
+            "check the network and retry"
+        )
     if isinstance(exc, bx.ClientError):
         code = error_code(exc)
         text = str(exc.response.get("Error", {}).get("Message", "")) or code
@@ -161,14 +169,28 @@ def error_message(exc: BaseException, doing: str = "") -> str:
             "IncompleteSignature",
         ):
             return f"AWS rejected the credentials ({code}): check the profile or access keys"
+        action = f"sagemaker:{exc.operation_name}" if exc.operation_name else "this action"
         if code in ("AccessDenied", "AccessDeniedException"):
-            return f"{prefix}access denied: {text}"
+            return (
+                f"{prefix}access denied: {text}; allow {action} in the caller's IAM policy "
+                "(and iam:PassRole on the role for a create)"
+            )
         if code == "ResourceLimitExceeded":
-            return f"{prefix}an AWS limit was reached: {text}"
+            return (
+                f"{prefix}an AWS limit was reached: {text}; delete unused flow definitions "
+                "(a2icond list) or ask AWS for a higher quota"
+            )
         if code in ("ThrottlingException", "Throttling", "TooManyRequestsException"):
-            return f"{prefix}AWS is throttling requests (still, after retries): {text}"
+            return (
+                f"{prefix}AWS is throttling requests (still, after retries): {text}; wait a "
+                "minute and retry, or submit fewer flows at once"
+            )
         if code == "ValidationException":
             return f"{prefix}AWS rejected the request: {text}"
+        if code in ("ResourceNotFound", "ResourceNotFoundException"):
+            return f"{prefix}not found: {text}; check the name and the region"
+        if code in ("InternalFailure", "ServiceUnavailable", "InternalServerError"):
+            return f"{prefix}AWS had an internal error ({code}): {text}; retry later"
         return f"{prefix}{code}: {text}"
     if isinstance(exc, bx.ParamValidationError):
         return f"{prefix}botocore rejected the request: {exc}"
@@ -203,7 +225,7 @@ def describe(client: Any, name: str) -> dict[str, Any] | None:
     from botocore.exceptions import ClientError
 
     try:
-        with _raw():
+        with _raw(f"describing {name}"):
             response = client.describe_flow_definition(FlowDefinitionName=name)
     except ClientError as exc:
         if error_code(exc) in ("ResourceNotFound", "ResourceNotFoundException"):
@@ -217,28 +239,35 @@ def describe(client: Any, name: str) -> dict[str, Any] | None:
 
 
 @contextmanager
-def _raw() -> Iterator[None]:
+def _raw(doing: str = "") -> Iterator[None]:
     """Let ClientError through (the caller inspects it); other botocore errors become lines."""
     from botocore.exceptions import BotoCoreError
 
     try:
         yield
     except BotoCoreError as exc:
-        raise SubmitError(error_message(exc)) from exc
+        raise SubmitError(error_message(exc, doing)) from exc
 
 
 def create(
-    client: Any, request: Mapping[str, Any], timing: Timing, sleep: Callable[[float], None]
+    client: Any,
+    request: Mapping[str, Any],
+    timing: Timing,
+    sleep: Callable[[float], None],
+    report: Callable[[str, float], None] | None = None,
 ) -> tuple[str, int]:
-    """Create; retry while AWS says the role cannot be assumed yet. Returns (ARN, retries)."""
+    """Create; retry while AWS says the role cannot be assumed yet. Returns (ARN, retries).
+
+    `report(status, elapsed)` hears of each retry (`role not assumable yet, retry 2`)."""
     from botocore.exceptions import ClientError
 
-    deadline = time.monotonic() + timing.iam_retry_timeout
+    start = time.monotonic()
+    deadline = start + timing.iam_retry_timeout
     delay = timing.poll_interval
     retries = 0
     while True:
         try:
-            with _raw():
+            with _raw(f"creating {request.get('FlowDefinitionName')}"):
                 response = client.create_flow_definition(**request)
             return str(response["FlowDefinitionArn"]), retries
         except ClientError as exc:
@@ -248,22 +277,38 @@ def create(
             )
             if role_not_ready and time.monotonic() + delay <= deadline:
                 retries += 1
+                if report is not None:
+                    report(f"role not assumable yet, retry {retries}", time.monotonic() - start)
                 sleep(delay)
                 delay = min(delay * 2, timing.iam_retry_max_delay)
                 continue
             raise
 
 
+Report = Callable[[str, float], None]
+
+
+def _no_report(status: str, elapsed: float) -> None:
+    pass
+
+
 def wait_active(
-    client: Any, name: str, timing: Timing, sleep: Callable[[float], None]
+    client: Any,
+    name: str,
+    timing: Timing,
+    sleep: Callable[[float], None],
+    report: Report = _no_report,
 ) -> dict[str, Any]:
-    """Poll until `Active`; `Failed` raises with AWS's `FailureReason`."""
-    deadline = time.monotonic() + timing.timeout
+    """Poll until `Active`; `Failed` raises with AWS's `FailureReason`. `report(status,
+    elapsed seconds)` is called after every describe."""
+    start = time.monotonic()
+    deadline = start + timing.timeout
     while True:
         deployed = describe(client, name)
         if deployed is None:
             raise SubmitError(f"flow definition {name} disappeared while waiting for it")
         status = deployed.get("FlowDefinitionStatus", "")
+        report(str(status), time.monotonic() - start)
         if status == "Active":
             return deployed
         if status == "Failed":
@@ -279,10 +324,22 @@ def wait_active(
         sleep(timing.poll_interval)
 
 
-def wait_gone(client: Any, name: str, timing: Timing, sleep: Callable[[float], None]) -> None:
+def wait_gone(
+    client: Any,
+    name: str,
+    timing: Timing,
+    sleep: Callable[[float], None],
+    report: Report = _no_report,
+) -> None:
     """Poll until `DescribeFlowDefinition` says the name is free."""
-    deadline = time.monotonic() + timing.timeout
-    while describe(client, name) is not None:
+    start = time.monotonic()
+    deadline = start + timing.timeout
+    while True:
+        deployed = describe(client, name)
+        report(str(deployed.get("FlowDefinitionStatus", "")) if deployed else "gone",
+               time.monotonic() - start)  # fmt: skip
+        if deployed is None:
+            return
         if time.monotonic() + timing.poll_interval > deadline:
             raise SubmitError(
                 f"timed out after {timing.timeout:g}s waiting for flow definition {name} "
@@ -304,7 +361,7 @@ def delete(
 
     timing = timing or Timing()
     try:
-        with _raw():
+        with _raw(f"deleting {name}"):
             client.delete_flow_definition(FlowDefinitionName=name)
     except ClientError as exc:
         if error_code(exc) in ("ResourceNotFound", "ResourceNotFoundException"):
@@ -313,6 +370,28 @@ def delete(
     if wait:
         wait_gone(client, name, timing, sleep)
     return True
+
+
+def create_or_raise(
+    client: Any,
+    request: Mapping[str, Any],
+    timing: Timing,
+    sleep: Callable[[float], None],
+    report: Callable[[str, float], None] | None = None,
+) -> tuple[str, int]:
+    """`create`, every refusal as a `SubmitError` (a name taken meanwhile says so)."""
+    from botocore.exceptions import ClientError
+
+    name = str(request["FlowDefinitionName"])
+    try:
+        return create(client, request, timing, sleep, report)
+    except ClientError as exc:
+        if error_code(exc) in ("ResourceInUse", "ResourceInUseException"):
+            raise SubmitError(
+                f"creating {name}: a flow definition of this name was created meanwhile",
+                hint="run a2icond plan again to see what is deployed now",
+            ) from exc
+        raise SubmitError(error_message(exc, f"creating {name}")) from exc
 
 
 def submit(
@@ -324,71 +403,29 @@ def submit(
     timing: Timing | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> SubmitResult:
-    """Create the flow definition in `request` (already validated), see the module docstring."""
-    from botocore.exceptions import ClientError
+    """Plan and apply one validated request (`a2icond.aws.plan`): `created`, `unchanged`,
+    `equivalent`, `tags updated`, or with `replace=True` `replaced`; a needed replacement
+    without `replace` raises `SubmitError` with the differences, nothing deleted."""
+    from . import plan as planning
 
-    timing = timing or Timing()
-    name = str(request["FlowDefinitionName"])
-    action = "created"
-    try:
-        arn, retries = create(client, request, timing, sleep)
-    except ClientError as exc:
-        if error_code(exc) not in ("ResourceInUse", "ResourceInUseException"):
-            raise SubmitError(error_message(exc, f"creating {name}")) from exc
-        outcome = _existing(client, request, name, replace, wait, timing, sleep)
-        if isinstance(outcome, SubmitResult):
-            return outcome
-        action = outcome
-        try:
-            arn, retries = create(client, request, timing, sleep)
-        except ClientError as again:
-            raise SubmitError(error_message(again, f"creating {name}")) from again
-    if not wait:
-        return SubmitResult("submitted" if action == "created" else action, arn, "Initializing",
-                            name, retries)  # fmt: skip
-    deployed = wait_active(client, name, timing, sleep)
-    return SubmitResult(action, arn, str(deployed["FlowDefinitionStatus"]), name, retries)
-
-
-def _existing(
-    client: Any,
-    request: Mapping[str, Any],
-    name: str,
-    replace: bool,
-    wait: bool,
-    timing: Timing,
-    sleep: Callable[[float], None],
-) -> SubmitResult | str:
-    """The name is taken: `unchanged`, or clear the way ("created"/"replaced"), or raise."""
-    deployed = describe(client, name)
-    if deployed is None:  # deleted in between
-        return "created"
-    status = str(deployed.get("FlowDefinitionStatus", ""))
-    if status == "Deleting":
-        wait_gone(client, name, timing, sleep)
-        return "created"
-    differences = compare(request, deployed)
-    arn = str(deployed.get("FlowDefinitionArn", ""))
-    if not differences and status != "Failed":
-        if wait and status != "Active":
-            status = str(wait_active(client, name, timing, sleep)["FlowDefinitionStatus"])
-        return SubmitResult("unchanged", arn, status, name)
-    if not replace:
-        if differences:
-            raise SubmitError(
-                f"a different flow definition named {name} already exists ({arn}); "
-                f"{len(differences)} field(s) differ",
-                differences=differences,
-                hint="there is no update API: rerun with --replace to delete it and create "
-                "this one (replace=True in Python)",
-            )
-        reason = deployed.get("FailureReason") or "no reason given"
-        raise SubmitError(
-            f"flow definition {name} already exists with status Failed: {reason}",
-            hint="rerun with --replace to delete it and create it again",
+    plan = planning.plan_flow(client, request)
+    if plan.action == planning.REPLACE and not replace:
+        differences = list(plan.differences)
+        if plan.conditions_diff:
+            differences.append(Problem("HumanLoopActivationConditions", "differ"))
+        why = (
+            f"{len(differences)} field(s) differ"
+            if differences
+            else f"its status is Failed: {plan.failure_reason or 'no reason given'}"
         )
-    delete(client, name, wait=True, timing=timing, sleep=sleep)
-    return "replaced"
+        raise SubmitError(
+            f"a different flow definition named {plan.name} already exists ({plan.arn}); {why}",
+            differences=differences,
+            hint="there is no update API: rerun with --replace to delete it and create "
+            "this one (replace=True in Python)",
+        )
+    applied = planning.apply(client, plan, confirmed=replace, wait=wait, timing=timing, sleep=sleep)
+    return SubmitResult(applied.action, applied.arn, applied.status, plan.name, applied.iam_retries)
 
 
 # --- comparing desired and deployed ------------------------------------------------------------
@@ -399,16 +436,46 @@ _COMPARED = ("HumanLoopRequestSource", "HumanLoopConfig", "OutputConfig", "RoleA
 def compare(request: Mapping[str, Any], deployed: Mapping[str, Any]) -> list[Problem]:
     """Field-by-field differences between the desired request and a describe response.
 
-    Conditions are compared as JSON values (key order and spacing do not count); prices as
-    amounts; an absent time limit as AWS's default. An absent task lifetime is not compared (AWS
-    fills in its own), nor are tags (DescribeFlowDefinition does not return them).
+    Conditions are compared by meaning (`a2icond.equivalence`): equivalent conditions are no
+    difference; different ones are listed path by path. Prices are compared as amounts, an
+    absent time limit as AWS's default. An absent task lifetime is not compared (AWS fills in
+    its own), nor are tags (DescribeFlowDefinition does not return them; see `plan`).
     """
     desired = _normalized(request)
     current = _normalized(deployed)
     differences: list[Problem] = []
-    for key in (*_COMPARED, "HumanLoopActivationConfig"):
+    for key in _COMPARED:
         _diff(current.get(key), desired.get(key), key, differences)
+    if conditions_verdict(request, deployed) == "different":
+        key = "HumanLoopActivationConfig"
+        before = len(differences)
+        _diff(current.get(key), desired.get(key), key, differences)
+        if len(differences) == before:  # different as written, not only as values
+            differences.append(Problem("HumanLoopActivationConditions", "the conditions differ"))
     return differences
+
+
+def conditions_text(document: Mapping[str, Any]) -> str | None:
+    """The `HumanLoopActivationConditions` string of a request or describe response."""
+    try:
+        text = document["HumanLoopActivationConfig"]["HumanLoopActivationConditionsConfig"][
+            "HumanLoopActivationConditions"
+        ]
+    except (KeyError, TypeError):
+        return None
+    return text if isinstance(text, str) else json.dumps(text)
+
+
+def conditions_verdict(request: Mapping[str, Any], deployed: Mapping[str, Any]) -> str:
+    """`identical`, `equivalent`, `different`, or `absent` (neither has conditions)."""
+    from ..equivalence import compare as compare_conditions
+
+    desired, current = conditions_text(request), conditions_text(deployed)
+    if desired is None and current is None:
+        return "absent"
+    if desired is None or current is None:
+        return "different"
+    return compare_conditions(current, desired)
 
 
 def _normalized(document: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,12 +12,15 @@ from ..diagnostics import Diagnostic, render_all
 from ..model import SOURCES as SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..aws.flow import Built
     from ..model import Conditions
     from ..report import FileResult
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_CHANGES = 4  # plan --detailed-exitcode: changes pending
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
 def add_source_option(
@@ -165,6 +168,87 @@ def timing_from(args: argparse.Namespace) -> object:
         iam_retry_timeout=min(120.0, args.timeout),
         iam_retry_max_delay=max(args.poll_interval, min(10.0, args.poll_interval * 8)),
     )
+
+
+# --- flow files (build, plan, submit) ----------------------------------------------------------
+
+
+def flow_paths(arguments: Iterable[str]) -> list[str]:
+    """Flow files from the command line: files as given, folders as their `*.flow.toml` files
+    (recursively, sorted). A folder without any is a usage error (`ValueError`)."""
+    from pathlib import Path
+
+    paths: list[str] = []
+    for argument in arguments:
+        path = Path(argument)
+        if argument != "-" and path.is_dir():
+            found = sorted(str(p) for p in path.rglob("*.flow.toml") if p.is_file())
+            if not found:
+                raise ValueError(f"no *.flow.toml files in {argument}")
+            paths.extend(found)
+        else:
+            paths.append(argument)
+    return paths
+
+
+def build_flows(
+    paths: Iterable[str], region: str | None, *, strict: bool = False
+) -> list[tuple[str, Built]] | None:
+    """Read and build every flow file once; print every problem. Returns `(path, Built)` pairs,
+    or None when any has errors (or warnings, with `strict`; or two build the same name)."""
+    from ..aws.flow import FlowError, build_request, read_flow, render_problems
+    from ..report import use_color
+
+    built: list[tuple[str, Built]] = []
+    failed = False
+    names: dict[str, str] = {}
+    for path in paths:
+        try:
+            result = build_request(read_flow(path), region=region)
+        except FlowError as exc:
+            print_flow_error(exc)
+            failed = True
+            continue
+        if result.errors:
+            print_flow_error(result.error())
+            failed = True
+            continue
+        if result.warnings:
+            print(
+                render_problems(result.warnings, result.texts, color=use_color(sys.stderr)),
+                file=sys.stderr,
+            )
+            if strict:
+                failed = True
+        name = str(result.request.get("FlowDefinitionName"))
+        if name in names:
+            print(
+                f"a2icond: error: {path} and {names[name]} both define flow definition {name}",
+                file=sys.stderr,
+            )
+            failed = True
+        names[name] = path
+        built.append((path, result))
+    return None if failed else built
+
+
+def aws_client(args: argparse.Namespace) -> Any:
+    """A SageMaker client from --region/--profile/--endpoint-url (raises `SubmitError`)."""
+    from ..aws import submit as aws
+
+    return aws.make_client(region=args.region, profile=args.profile, endpoint_url=args.endpoint_url)
+
+
+def print_submit_error(exc: object) -> None:
+    """An AWS failure: one line, the differing fields, what to do."""
+    from ..aws.submit import SubmitError
+
+    assert isinstance(exc, SubmitError)
+    print(f"a2icond: error: {exc.message}", file=sys.stderr)
+    for difference in exc.differences:
+        print(f"  {difference.text}", file=sys.stderr)
+    if exc.hint:
+        print(f"  = help: {exc.hint}", file=sys.stderr)
 
 
 def add_s3_arguments(p: argparse.ArgumentParser, *, profile_region: bool = True) -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import EXIT_OK, EXIT_PROBLEMS, add_aws_arguments, timing_from
+from ._common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    add_aws_arguments,
+    aws_client,
+    print_submit_error,
+    timing_from,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,9 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from ..aws import submit as aws
 
     try:
-        client = aws.make_client(
-            region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
-        )
+        client = aws_client(args)
         found = aws.delete(
             client,
             args.name,
@@ -36,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
             timing=timing_from(args),  # type: ignore[arg-type]
         )
     except aws.SubmitError as exc:
-        print(f"a2icond: error: {exc.message}", file=sys.stderr)
+        print_submit_error(exc)
         return EXIT_PROBLEMS
     if not found:
         print(f"a2icond: error: no flow definition named {args.name}", file=sys.stderr)

@@ -82,7 +82,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         type=object_price_argument,
         metavar="USD",
         help="A2I's charge per reviewed object (image or page) in USD, from your pricing tier; "
-        "not included unless given (see docs/evaluation.md)",
+        "not included unless given",
     )
     p.add_argument(
         "--jobs",

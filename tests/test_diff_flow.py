@@ -12,13 +12,9 @@ from typing import Any
 import pytest
 
 from a2icond.cli import main
+from a2icond.testing.sagemaker import StandIn
 
 from .response_builders import rekognition
-
-try:  # the stand-in's home after the deploy helper's move; the test copy before it
-    from a2icond.testing.sagemaker import StandIn  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover - depends on the merge order
-    from .sagemaker_standin import StandIn  # type: ignore[no-redef,unused-ignore]
 
 DEPLOYED = {
     "Conditions": [

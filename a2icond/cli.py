@@ -30,6 +30,7 @@ COMMANDS = [
     "fmt",
     "decompile",
     "explain",
+    "lsp",
 ]
 
 EPILOG = """\

@@ -255,6 +255,55 @@ def _run(text: str) -> ast.Program:
             return value  # type: ignore[no-any-return]
 
 
+def expected_after(prefix: str) -> frozenset[str] | None:
+    """The terminals (`LABEL`, `STRING`, `IDENT`, `$END`, ...) the grammar accepts right after
+    `prefix`, or None when `prefix` is not the start of any program (or does not lex).
+
+    For editors (completion, keyword-typo fixes): Lark's tables, walked without building the AST.
+    """
+    lexer, states, start, _end, reduce = _machine()
+    stack = [start]
+    saved, _state.comments = _state.comments, []
+    try:
+        for token in lexer.tokens(prefix):
+            while True:
+                try:
+                    action, arg = states[stack[-1]][token.type]
+                except KeyError:
+                    return None
+                if action is Shift:
+                    stack.append(arg)
+                    break
+                _callback, size, origin = reduce[arg]
+                if size:
+                    del stack[-size:]
+                stack.append(states[stack[-1]][origin][1])
+    except UnexpectedCharacters:
+        return None
+    finally:
+        _state.comments = saved
+    return frozenset(t for t in states[stack[-1]] if t.isupper() or t == "$END")
+
+
+def lex(text: str) -> list[tuple[str, Span]]:
+    """Every token of `text`, comments included, as (terminal name, span) in order; up to the
+    first character no terminal matches. For editors (semantic highlighting)."""
+    lexer = _machine()[0]
+    out: list[tuple[str, Span]] = []
+    saved, _state.comments = _state.comments, []
+    try:
+        for token in lexer.tokens(text):
+            out.append((token.type, _tspan(token)))
+    except UnexpectedCharacters:
+        pass
+    finally:
+        comments, _state.comments = _state.comments, saved
+    if comments:
+        out += [("COMMENT", c.span) for c in comments]
+        out.sort(key=lambda item: item[1].start)
+    return out
+
+
 def parse(text: str, *, filename: str = "<string>") -> ast.Program:
     """Parse `text` into a Program, or raise `CompileError` with the syntax error."""
     program, problems = parse_with_problems(text, filename=filename)

@@ -14,14 +14,17 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .compiler import compile, compile_file, load
-from .diagnostics import CompileError, Diagnostic
-from .model import Conditions
-
 __version__ = "0.1.0"
 
-# Public names provided by modules that are imported only when first used.
+# Public names provided by modules that are imported only when first used (the compiler too:
+# `a2icond check` on files it checked before loads none of it).
 _LAZY = {
+    "compile": "a2icond.compiler",
+    "compile_file": "a2icond.compiler",
+    "load": "a2icond.compiler",
+    "CompileError": "a2icond.diagnostics",
+    "Diagnostic": "a2icond.diagnostics",
+    "Conditions": "a2icond.model",
     "FlowDefinition": "a2icond.aws.flow",
     "FlowError": "a2icond.aws.flow",
     "evaluate": "a2icond.evaluation.evaluate",
@@ -32,10 +35,13 @@ _LAZY = {
 
 if TYPE_CHECKING:  # pragma: no cover
     from .aws.flow import FlowDefinition, FlowError
+    from .compiler import compile, compile_file, load
     from .decompiler import decompile
+    from .diagnostics import CompileError, Diagnostic
     from .evaluation.evaluate import evaluate
     from .evaluation.simulation import simulate
     from .formatter import format_source
+    from .model import Conditions
 
 
 def __getattr__(name: str) -> Any:

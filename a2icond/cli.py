@@ -47,7 +47,9 @@ exit status: 0 success, 1 problems found in the input, 2 usage error, 3 internal
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: every command's, or only `only`'s (a run of one command imports
+    one command module; `--help` and usage errors see them all)."""
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -60,12 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else [only]:
         module = importlib.import_module(f"a2icond.commands.{name.replace('-', '_')}")
         module.add_parser(sub)
     for command in sub.choices.values():  # so that an unknown option shows this usage
         command.set_defaults(command_parser=command)
     return parser
+
+
+def command_name(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs, when it is plain: its first word, after only `--debug`."""
+    for arg in argv:
+        if arg == "--debug":
+            continue
+        return arg if arg in COMMANDS else None
+    return None
 
 
 def parse_arguments(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
@@ -85,7 +96,7 @@ def parse_arguments(parser: argparse.ArgumentParser, argv: list[str]) -> argpars
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(command_name(argv))
     args = parse_arguments(parser, argv)
     try:
         return int(args.func(args) or 0)

@@ -65,6 +65,13 @@ REGISTRY: tuple[Code, ...] = (
     # -- JSON activation conditions ------------------------------------------------------------
     _e("A2I050", "bare-condition", 'a condition not wrapped in {"Conditions": [...]}'),
     _e("A2I051", "schema-violation", "JSON conditions that A2I's schema for the source refuses"),
+    _e("A2I052", "unknown-name", "an unknown condition type, parameter or key in JSON conditions"),
+    _e("A2I053", "no-conditions", "a file that holds no activation conditions a2icond can read"),
+    _e(
+        "A2I054",
+        "invalid-code",
+        "a code file that does not parse, or that sends its conditions wrong",
+    ),
     # -- flow files ----------------------------------------------------------------------------
     _e("A2I060", "invalid-flow", "a flow file or CreateFlowDefinition request with a bad field"),
     _e("A2I061", "invalid-toml", "a flow file that is not valid TOML"),
@@ -82,6 +89,8 @@ REGISTRY: tuple[Code, ...] = (
     _w("A2I109", "sample-everything", "`sample 100%`: every request goes to review"),
     _w("A2I110", "unused-ignore", "an ignore comment with an unknown code, or silencing nothing"),
     _w("A2I111", "fractional-confidence", "a threshold between 0 and 1: confidence runs to 100"),
+    _w("A2I120", "any-key-aliases", '"ImportantFormKey": "*" with aliases, which change nothing'),
+    _w("A2I130", "built-at-run-time", "conditions in code built at run time (a note: not checked)"),
     _w("A2I150", "flow-warning", "a flow definition that is valid but probably wrong"),
 )
 

@@ -89,9 +89,10 @@ def load_text(
     source: Source | None = None,
     require_source: bool = True,
 ) -> Conditions:
-    """Conditions from text already read: validated when `filename` ends in `.json`, else
-    compiled. `require_source=False` accepts a JSON document of only `Sampling` conditions
-    without a source (it means the same for both; see `jsonconditions.from_json_text`)."""
+    """Conditions from text already read: validated when `filename` ends in `.json`, read
+    from code for `.py` and `.tf` (the file must hold exactly one value), else compiled.
+    `require_source=False` accepts a JSON document of only `Sampling` conditions without a
+    source (it means the same for both; see `jsonconditions.from_json_text`)."""
     if Path(filename).suffix.lower() == ".json":
         from .jsonconditions import read_json_conditions
         from .lint import lint_json
@@ -99,9 +100,78 @@ def load_text(
         found = read_json_conditions(
             text, source=source, filename=filename, require_source=require_source
         )
-        warnings = lint_json(found.document, found.where, filename)
-        return Conditions(found.conditions.source, found.conditions.members, tuple(warnings))
-    return compile(text, source=source, filename=filename)
+        warnings = [*found.warnings, *lint_json(found.document, found.where, filename)]
+        return Conditions(
+            found.conditions.source,
+            found.conditions.members,
+            tuple(warnings),
+            source_known=found.conditions.source_known,
+        )
+    if Path(filename).suffix.lower() in (".py", ".ipynb", ".tf"):
+        return _load_code(text, filename, source, require_source)
+    try:
+        return compile(text, source=source, filename=filename)
+    except CompileError as exc:
+        if text.lstrip().startswith("{"):
+            raise _json_in_program(exc, text, filename) from None
+        raise
+
+
+def _load_code(text: str, filename: str, source: Source | None, require_source: bool) -> Conditions:
+    """The one conditions value in a Python or Terraform file (see `a2icond.sources`)."""
+    from .sources import read_code
+
+    reads, notes = read_code(text, filename, source=source, require_source=require_source)
+    problems = [d for read in reads for d in read.diagnostics] + notes
+    if len(reads) == 1 and reads[0].conditions is not None:
+        return reads[0].conditions
+    if len(reads) > 1:
+        lines = ", ".join(str(read.found.line) for read in reads)
+        problems.append(
+            Diagnostic(
+                f"{len(reads)} activation-conditions values here (lines {lines}); a2icond "
+                "needs one",
+                reads[1].found.line,
+                reads[1].found.column,
+                reads[1].found.line,
+                reads[1].found.column + 1,
+                filename=filename,
+                hint="`a2icond decompile` writes one .cond file each",
+                code="A2I053",
+            )
+        )
+    elif not reads and not any(d.severity == "error" for d in problems):
+        problems.append(
+            Diagnostic(
+                "no activation conditions that can be read without running the code",
+                filename=filename,
+                code="A2I053",
+            )
+        )
+    raise CompileError(problems, text)
+
+
+def _json_in_program(exc: CompileError, text: str, filename: str) -> CompileError:
+    """JSON in a `.cond` or `.txt` file: say so on the first error, and where its JSON breaks."""
+    import json
+    from dataclasses import replace
+
+    hint = (
+        "this file holds JSON, not the condition language: name it *.json to check it as "
+        "activation conditions, or `a2icond decompile` it to a .cond program"
+    )
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as bad:
+        hint += f" (its JSON is not valid at {bad.lineno}:{bad.colno}: {bad.msg})"
+    except RecursionError:
+        pass
+    diagnostics = list(exc.diagnostics)
+    first = next((i for i, d in enumerate(diagnostics) if d.severity == "error"), None)
+    if first is None:
+        return exc
+    diagnostics[first] = replace(diagnostics[first], hint=hint)
+    return CompileError(diagnostics, exc.text)
 
 
 def load(

@@ -262,8 +262,9 @@ def decompile(
 ) -> str:
     """The canonical `.cond` program for activation-conditions JSON (text or a parsed value).
 
-    Takes a bare `{"Conditions": [...]}` document, a `build` request or a
-    `describe-flow-definition` response. Invalid input raises `CompileError` with located
+    Takes a bare `{"Conditions": [...]}` document, a `build` request, a
+    `describe-flow-definition` response, an A2I output record or a `HumanLoopActivationOutput`
+    (see `jsonconditions.find_conditions`). Invalid input raises `CompileError` with located
     diagnostics. A document with nothing but `Sampling` fits both sources: without `source`
     the program gets no `source` line (compiling it then needs the source from the caller).
     """
@@ -278,7 +279,25 @@ def decompile(
     else:
         text = json.dumps(json_text_or_value, ensure_ascii=False)
     conditions = from_json_text(text, source=source, filename=filename, require_source=False)
-    known = source is not None or any(
-        c.condition_type != model.SAMPLING for c in model.conditions(conditions.members)
+    return decompile_validated(conditions, source=source, filename=filename)
+
+
+def decompile_validated(
+    conditions: Conditions, *, source: Source | None = None, filename: str = "<string>"
+) -> str:
+    """The program for conditions already validated (from JSON, or from code by
+    `a2icond.sources`): a `source` line unless only `Sampling` leaves it open."""
+    known = (
+        source is not None
+        or conditions.source_known
+        or any(c.condition_type != model.SAMPLING for c in model.conditions(conditions.members))
     )
     return decompile_conditions(conditions, filename=filename, with_source=known)
+
+
+def condition_text(node: model.Node, source: Source) -> str:
+    """One condition (or And/Or group) in the condition language, keys written out in full:
+    how `simulate` names a row of its per-condition table."""
+    builder = _Builder(Conditions(source, (node,)), sugar=True, with_source=False)
+    builder.decls = {}
+    return printer.expr(builder.node(node))

@@ -149,6 +149,9 @@ class Conditions:
     source: Source
     members: tuple[Node, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
+    #: False only for a Sampling-only JSON document read without a source: it fits both, and
+    #: `source` is then a placeholder (the evaluator takes either service's responses).
+    source_known: bool = field(default=True, compare=False)
 
     @property
     def request_source(self) -> str:

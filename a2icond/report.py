@@ -82,22 +82,26 @@ def _plural(n: int, word: str) -> str:
 
 def summary(results: Iterable[FileResult]) -> str:
     """`Found 3 errors and 1 warning in 2 files` (empty when nothing was found)."""
-    errors = warnings = files = 0
+    errors = warnings = notes = files = 0
     for result in results:
         if result.diagnostics:
             files += 1
         for d in result.diagnostics:
             if d.severity == "error":
                 errors += 1
+            elif d.severity == "note":  # what code files build at run time (A2I130)
+                notes += 1
             else:
                 warnings += 1
-    if not errors and not warnings:
+    if not errors and not warnings and not notes:
         return ""
     parts = []
     if errors:
         parts.append(_plural(errors, "error"))
     if warnings:
         parts.append(_plural(warnings, "warning"))
+    if notes:
+        parts.append(_plural(notes, "note"))
     return f"Found {' and '.join(parts)} in {_plural(files, 'file')}"
 
 
@@ -161,7 +165,8 @@ def render_github(results: Iterable[FileResult]) -> str:
             ]
         props.append(f"title={_escape_property(d.code or d.severity)}")
         message = d.message + (f" (help: {d.hint})" if d.hint else "")
-        lines.append(f"::{d.severity} {','.join(props)}::{_escape_data(message)}")
+        command = "notice" if d.severity == "note" else d.severity  # GitHub's name for a note
+        lines.append(f"::{command} {','.join(props)}::{_escape_data(message)}")
     return "\n".join(lines)
 
 

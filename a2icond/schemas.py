@@ -1,9 +1,11 @@
 """The strict per-source JSON Schemas in `a2icond/schemas/`, and validation against them.
 
-The schema files are the single source of truth for what a valid document is. At run time the
-compiled `jsonschema_rs` validator checks documents in microseconds; when a document fails,
-the reference `jsonschema` implementation explains why (its `best_match` descends into `oneOf`
-branches to the most relevant error), which costs an import only on that path.
+The schema files are the single source of truth for what a valid document is. Every document
+is checked by plain functions generated from them at build time (`_schema_validators.py`, see
+`tools/gen_validators.py`; a test regenerates it and checks it against the reference
+`jsonschema`), which costs microseconds and no validator library on the path of every `check`.
+When a document fails, the reference `jsonschema` implementation explains why (its `best_match`
+descends into `oneOf` branches to the most relevant error), imported only on that path.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ._schema_validators import VALIDATORS
 from .model import AND, CONDITION_TYPE, DEPTH_LIMIT, OR, Source
 
 
@@ -28,15 +31,9 @@ def schema(source: Source) -> dict[str, Any]:
     return loaded
 
 
-@cache
-def _validator(source: Source) -> Any:
-    import jsonschema_rs
-
-    return jsonschema_rs.Draft7Validator(schema(source))
-
-
 def is_valid(document: Any, source: Source) -> bool:
-    return bool(_validator(source).is_valid(document))
+    """Whether `document` is valid on `source`'s strict schema."""
+    return VALIDATORS[source](document)
 
 
 def explain(document: Any, source: Source) -> list[tuple[list[str | int], str]]:

@@ -240,14 +240,15 @@ def test_label_selection_keeps_input_style_and_order() -> None:
         "moderationLabels": [
             {"confidence": 95.0, "name": "A", "parentName": ""},
             {"confidence": 97.0, "name": "C", "parentName": ""},
-        ]
+        ],
+        "moderationModelVersion": "7.0",  # kept, as in AWS's documented record
     }
 
 
 def test_no_labels_no_loop() -> None:
     result = evaluate(conditions(label_check("*", ConfidenceGreaterThan=0)), rekognition([]))
     assert result.human_loop_activated is False
-    assert result.selected == {"ModerationLabels": []}
+    assert result.selected == {"ModerationLabels": [], "ModerationModelVersion": "7.0"}
 
 
 # -- ImportantFormKeyConfidenceCheck ---------------------------------------------------------
@@ -494,7 +495,10 @@ def test_sampling_alone_selects_everything() -> None:
     response = rekognition([("A", 10.0), ("B", 20.0)])
     result = evaluate(conditions(sample(100), label_check("A", ConfidenceGreaterThan=90)), response)
     assert result.human_loop_activated and result.depends_on_sampling
-    assert result.selected == {"ModerationLabels": response["ModerationLabels"]}
+    assert result.selected == {
+        "ModerationLabels": response["ModerationLabels"],
+        "ModerationModelVersion": "7.0",
+    }
     assert result.sampled == ((0,),)
     tx = textract([Pair("Name"), Pair("Date")], "camel")
     everything = evaluate(conditions(sample(100)), tx)
@@ -593,7 +597,10 @@ def test_rekognition_record_in_lower_camel() -> None:
     }
     result = evaluate(doc, record)
     assert result.differences == ()
-    assert result.selected == {"moderationLabels": [service["moderationLabels"][0]]}
+    assert result.selected == {
+        "moderationLabels": [service["moderationLabels"][0]],
+        "moderationModelVersion": "7.0",
+    }
     record["selectedAiServiceResponse"] = {"moderationLabels": service["moderationLabels"]}
     differences = evaluate(doc, record).differences
     assert differences is not None

@@ -125,7 +125,10 @@ def test_eval_cond_file_many_responses_and_bad_ones(
     results = [json.loads(line) for line in out.splitlines()]
     assert [r["Response"] for r in results] == [str(good), f"{jsonl}:1"]
     assert [r["HumanLoopActivated"] for r in results] == [True, False]
-    assert results[1]["selectedAiServiceResponse"] == {"moderationLabels": []}
+    assert results[1]["selectedAiServiceResponse"] == {
+        "moderationLabels": [],
+        "moderationModelVersion": "7.0",
+    }
     assert f"{jsonl}:2: error: not valid JSON (column 1)" in err
     assert f"{wrong}: error: the conditions are for rekognition" in err
     assert "missing.json: error: cannot read file" in err

@@ -176,3 +176,215 @@ def test_size_limit() -> None:
 
 def test_deeply_nested_json_is_a_clean_error() -> None:
     assert errors("[" * 100_000 + "]" * 100_000)
+
+
+# -- names: unknown condition types and parameters, at their key, with the closest name -------
+
+
+def _rekognition(params: dict[str, Any], kind: str = "ModerationLabelConfidenceCheck") -> str:
+    return json.dumps(
+        {"Conditions": [{"ConditionType": kind, "ConditionParameters": params}]}, indent=2
+    )
+
+
+def test_misspelled_condition_type_is_unknown_not_mixed() -> None:
+    text = _rekognition(
+        {"ModerationLabelName": "Explicit", "ConfidenceGreaterThan": 90},
+        kind="ModerationLabelConfidenceChek",
+    )
+    (d,) = errors(text)
+    assert d.message == (
+        "unknown condition type 'ModerationLabelConfidenceChek'; "
+        "did you mean 'ModerationLabelConfidenceCheck'?"
+    )
+    assert "mixes" not in d.message
+    assert (d.line, d.column) == (4, 24)  # the value of ConditionType
+    assert d.end_column - d.column == len('"ModerationLabelConfidenceChek"')
+
+
+def test_unknown_condition_type_without_a_close_name_lists_them() -> None:
+    (d,) = errors(_rekognition({"X": 1}, kind="Banana"))
+    assert d.message == "unknown condition type 'Banana'"
+    assert d.hint == (
+        "A2I's condition types are ModerationLabelConfidenceCheck, Sampling, "
+        "ImportantFormKeyConfidenceCheck, MissingImportantFormKey"
+    )
+
+
+def test_unknown_type_next_to_known_ones_suggests_from_their_source() -> None:
+    doc = {
+        "Conditions": [
+            {
+                "ConditionType": "ImportantFormKeyConfidenceCheck",
+                "ConditionParameters": {"ImportantFormKey": "A", "WordBlockConfidenceLessThan": 5},
+            },
+            {"ConditionType": "MissingImportantFormKeys", "ConditionParameters": {}},
+        ]
+    }
+    (d,) = errors(json.dumps(doc))
+    assert d.message.endswith("did you mean 'MissingImportantFormKey'?")
+
+
+def test_aws_old_parameter_name_gets_the_current_one_at_its_key() -> None:
+    text = _rekognition({"ModerationLabelName": "*", "ConfidenceLessThanOrEqual": 75})
+    (d,) = errors(text)
+    assert d.message == (
+        "unknown parameter 'ConfidenceLessThanOrEqual' for ModerationLabelConfidenceCheck; "
+        "did you mean 'ConfidenceLessThanEquals'?"
+    )
+    line = text.splitlines()[d.line - 1]
+    assert line[d.column - 1 :].startswith('"ConfidenceLessThanOrEqual"')
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right"),
+    [
+        ("confidenceLessThan", "ConfidenceLessThan"),
+        ("ConfidenceLessthan", "ConfidenceLessThan"),
+        ("ModerationLabel", "ModerationLabelName"),
+        ("ConfidenceGreaterThanOrEquals", "ConfidenceGreaterThanEquals"),
+    ],
+)
+def test_parameter_typos(wrong: str, right: str) -> None:
+    params = {"ModerationLabelName": "X", "ConfidenceGreaterThan": 5, wrong: 5}
+    if wrong == "ModerationLabel":
+        params = {"ModerationLabel": "X", "ConfidenceGreaterThan": 5}
+    messages = [d.message for d in errors(_rekognition(params))]
+    assert f"unknown parameter '{wrong}' for ModerationLabelConfidenceCheck; " in messages[0]
+    assert messages[0].endswith(f"did you mean '{right}'?")
+
+
+def test_unknown_key_in_a_condition() -> None:
+    doc = {"Conditions": [{"ConditionType": "Sampling", "ConditionParams": {}}]}
+    (d,) = errors(json.dumps(doc), source="rekognition")
+    assert (
+        d.message
+        == "unknown key 'ConditionParams' in a condition; did you mean 'ConditionParameters'?"
+    )
+
+
+def test_star_with_aliases_is_a_warning_and_the_aliases_are_left_out() -> None:
+    """Seen three times in public code (aliases ["*"] and []); AWS's published schema allows
+    any parameters; "*" checks every key, so aliases change nothing (docs/language.md)."""
+    from a2icond.compiler import load_text
+
+    for aliases in (["*"], []):
+        doc = {
+            "Conditions": [
+                {
+                    "ConditionType": "ImportantFormKeyConfidenceCheck",
+                    "ConditionParameters": {
+                        "ImportantFormKey": "*",
+                        "ImportantFormKeyAliases": aliases,
+                        "KeyValueBlockConfidenceLessThan": 90,
+                        "WordBlockConfidenceLessThan": 75,
+                    },
+                }
+            ]
+        }
+        text = json.dumps(doc, indent=2)
+        result = load_text(text, filename="c.json")
+        (w,) = result.warnings
+        assert (w.code, w.severity) == ("A2I120", "warning")
+        assert w.message == (
+            'ImportantFormKeyAliases has no effect with "ImportantFormKey": "*" (every key is '
+            "checked); a2icond leaves the aliases out"
+        )
+        assert text.splitlines()[w.line - 1][w.column - 1 :].startswith('"ImportantFormKeyAliases"')
+        params = result.to_dict()["Conditions"][0]["ConditionParameters"]
+        assert "ImportantFormKeyAliases" not in params
+        assert "should not be valid" not in w.message
+
+
+def test_missing_star_key_has_a_real_message() -> None:
+    doc = {
+        "Conditions": [
+            {
+                "ConditionType": "MissingImportantFormKey",
+                "ConditionParameters": {"ImportantFormKey": "*"},
+            }
+        ]
+    }
+    (d,) = errors(json.dumps(doc))
+    assert (
+        d.message == 'MissingImportantFormKey needs a key\'s text: "*" (any key) cannot be missing'
+    )
+
+
+# -- conditions copied from A2I's own output -----------------------------------------------------
+
+REAL_RECORD = Path(__file__).parent / "data" / "responses" / "a2i-output-textract-real.json"
+
+
+def test_a_whole_a2i_output_record_gives_its_conditions() -> None:
+    record = json.loads(REAL_RECORD.read_text("utf-8"))
+    conditions = from_json_text(REAL_RECORD.read_text("utf-8"), filename="r.json")
+    assert conditions.source == "textract"
+    recorded = record["humanTaskActivationConditionResults"]
+    assert "EvaluationResult" in json.dumps(recorded)
+    assert "EvaluationResult" not in json.dumps(conditions.to_dict())
+    assert len(conditions.to_dict()["Conditions"]) == len(recorded["Conditions"])
+
+
+def _activation_output(conditions: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "Blocks": [],
+        "HumanLoopActivationOutput": {
+            "HumanLoopArn": "arn:aws:sagemaker:us-east-1:111122223333:human-loop/x",
+            "HumanLoopActivationReasons": ["ConditionsEvaluation"],
+            "HumanLoopActivationConditionsEvaluationResults": json.dumps(conditions),
+        },
+    }
+
+
+def test_human_loop_activation_output_gives_its_conditions_located_in_the_string() -> None:
+    evaluated = {
+        "Conditions": [
+            {
+                "EvaluationResult": True,
+                "ConditionType": "ModerationLabelConfidenceCheck",
+                "ConditionParameters": {"ModerationLabelName": "X", "ConfidenceLessThen": 5},
+            }
+        ]
+    }
+    text = json.dumps(_activation_output(evaluated), indent=2)
+    (d,) = errors(text)
+    assert d.message.startswith("unknown parameter 'ConfidenceLessThen'")
+    line = text.splitlines()[d.line - 1]
+    assert "HumanLoopActivationConditionsEvaluationResults" in line
+    assert line[d.column - 1 :].startswith('\\"ConfidenceLessThen\\"')
+    evaluated["Conditions"][0]["ConditionParameters"] = {
+        "ModerationLabelName": "X",
+        "ConfidenceLessThan": 5,
+    }
+    alone = _activation_output(evaluated)["HumanLoopActivationOutput"]
+    for document in (_activation_output(evaluated), alone):
+        got = from_json_text(json.dumps(document)).to_dict()
+        assert got == {
+            "Conditions": [
+                {
+                    "ConditionType": "ModerationLabelConfidenceCheck",
+                    "ConditionParameters": {"ModerationLabelName": "X", "ConfidenceLessThan": 5},
+                }
+            ]
+        }
+
+
+def test_describe_response_errors_point_inside_the_conditions_string() -> None:
+    inner = {
+        "Conditions": [
+            {"ConditionType": "Sampling", "ConditionParameters": {"RandomSamplingPercentage": 500}}
+        ]
+    }
+    response = {
+        "FlowDefinitionName": "x",
+        "HumanLoopActivationConfig": {
+            "HumanLoopActivationConditionsConfig": {
+                "HumanLoopActivationConditions": json.dumps(inner)
+            }
+        },
+    }
+    text = json.dumps(response, indent=1)
+    (d,) = errors(text, source="rekognition")
+    line = text.splitlines()[d.line - 1]
+    assert line[d.column - 1 : d.end_column - 1] == "500"

@@ -31,6 +31,7 @@ def test_wheel_contents(tmp_path: Path) -> None:
         "a2icond/schemas/textract.schema.json",
         "a2icond/py.typed",
         "a2icond/parser.py",
+        "a2icond/_parser_tables.py",
     ):
         assert required in names
     pages = {p.name for p in (ROOT / "docs" / "codes").glob("*.md")}

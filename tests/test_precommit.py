@@ -107,3 +107,66 @@ def test_fmt_hook_rewrites_a_messy_file_and_leaves_a_broken_one(
     assert (user_repo / "broken.cond").read_text() == 'label "Explicit" confidence > 900\n'
     again = try_repo(user_repo, env, "a2icond-fmt", "messy.cond", "good.cond")
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_code_hook_checks_conditions_in_python_and_terraform(
+    user_repo: Path, env: dict[str, str]
+) -> None:
+    (user_repo / "review.py").write_text(
+        "import json\n"
+        "CONDITIONS = {\n"
+        '    "Conditions": [\n'
+        "        {\n"
+        '            "ConditionType": "ModerationLabelConfidenceCheck",\n'
+        '            "ConditionParameters": {\n'
+        '                "ModerationLabelName": "*",\n'
+        '                "ConfidenceGreaterThanOrEqual": 75,\n'
+        "            },\n"
+        "        }\n"
+        "    ]\n"
+        "}\n"
+        "client.create_flow_definition(HumanLoopActivationConfig={\n"
+        '    "HumanLoopActivationConditionsConfig": {\n'
+        '        "HumanLoopActivationConditions": json.dumps(CONDITIONS)}})\n'
+    )
+    (user_repo / "main.tf").write_text(
+        'resource "aws_sagemaker_flow_definition" "f" {\n'
+        "  human_loop_activation_config {\n"
+        "    human_loop_activation_conditions_config {\n"
+        "      human_loop_activation_conditions = jsonencode({\n"
+        '        Conditions = [{ ConditionType = "Sampling",\n'
+        "          ConditionParameters = { RandomSamplingPercentage = 5 } }]\n"
+        "      })\n"
+        "    }\n  }\n}\n"
+    )
+    (user_repo / "plain.py").write_text("print('nothing to check')\n")
+    subprocess.run(["git", "add", "."], cwd=user_repo, check=True)
+    broken = try_repo(user_repo, env, "a2icond-check-code", "review.py", "plain.py")
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert (
+        "review.py:8:17: error[A2I052]: unknown parameter 'ConfidenceGreaterThanOrEqual' for "
+        "ModerationLabelConfidenceCheck; did you mean 'ConfidenceGreaterThanEquals'?"
+    ) in broken.stdout
+    good = try_repo(user_repo, env, "a2icond-check-code", "main.tf", "plain.py")
+    assert good.returncode == 0, good.stdout + good.stderr
+
+
+def test_flow_hook_validates_the_whole_request_offline(
+    user_repo: Path, env: dict[str, str]
+) -> None:
+    flow = (ROOT / "examples" / "textract" / "payroll.flow.toml").read_text()
+    (user_repo / "payroll.cond").write_text(
+        (ROOT / "examples" / "textract" / "payroll.cond").read_text()
+    )
+    (user_repo / "payroll.flow.toml").write_text(flow)
+    (user_repo / "broken.flow.toml").write_text(flow.replace("count = 2", "count = 0"))
+    subprocess.run(["git", "add", "."], cwd=user_repo, check=True)
+    result = try_repo(user_repo, env, "a2icond-check-flow", "payroll.flow.toml", "broken.flow.toml")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "broken.flow.toml:13:1: error[A2I060]: HumanLoopConfig.TaskCount: must be at least 1 "
+        "(got 0)"
+    ) in result.stdout
+    assert "payroll.flow.toml:" not in result.stdout.replace("broken.flow.toml", "")
+    good = try_repo(user_repo, env, "a2icond-check-flow", "payroll.flow.toml")
+    assert good.returncode == 0, good.stdout + good.stderr

@@ -70,11 +70,18 @@ def test_probability_through_and_or(tmp_path: Path) -> None:
     second = 1 - Fraction(4, 5) ** 2
     per_explicit = 1 - (1 - first) * (1 - second)
     assert report.human_loops_expected == 10 * per_explicit + 30 * second
-    a, b = report.conditions
+    # the top-level Or's members are rows of their own (issue 10)
+    a, b1, b2 = report.conditions
+    assert (a.path, b1.path, b2.path) == (
+        "Conditions[0]",
+        "Conditions[1].Or[0]",
+        "Conditions[1].Or[1]",
+    )
     assert a.holds == 10 * first
-    assert b.holds == 40 * second
+    p = Fraction(1, 5)
+    assert b1.holds == b2.holds == 40 * p
     assert a.only_one == 10 * first * (1 - second)
-    assert b.only_one == 10 * second * (1 - first) + 30 * second
+    assert b1.only_one == 10 * p * (1 - first) * (1 - p) + 30 * p * (1 - p)
     assert report.human_loops_certain == 0
 
 
@@ -193,7 +200,16 @@ def test_to_dict_keys_and_null_cost() -> None:
     assert out["estimatedCostUsd"] is None
     assert out["cost"]["workforceUsd"] is None and out["cost"]["a2iUsd"] is None
     assert out["interrupted"] is False
-    assert out["conditions"] == [{"index": 0, "holds": 0.1, "onlyOne": 0.1}]
+    assert out["conditions"] == [
+        {
+            "index": 0,
+            "path": "Conditions[0]",
+            "condition": "sample 5%",
+            "line": None,
+            "holds": 0.1,
+            "onlyOne": 0.1,
+        }
+    ]
 
 
 def test_empty_corpus() -> None:

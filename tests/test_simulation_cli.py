@@ -67,8 +67,22 @@ def test_simulate_json(capsys: pytest.CaptureFixture[str], cond: Path, corpus: P
     assert report["humanLoopsCertain"] == 4
     assert report["rate"] == 0.7
     assert report["conditions"] == [
-        {"index": 0, "holds": 4.0, "onlyOne": 2.0},
-        {"index": 1, "holds": 5.0, "onlyOne": 3.0},
+        {
+            "index": 0,
+            "path": "Conditions[0]",
+            "condition": 'label "Explicit" confidence > 90',
+            "line": 1,
+            "holds": 4.0,
+            "onlyOne": 2.0,
+        },
+        {
+            "index": 1,
+            "path": "Conditions[1]",
+            "condition": "sample 50%",
+            "line": 1,
+            "holds": 5.0,
+            "onlyOne": 3.0,
+        },
     ]
     assert report["estimatedCostUsd"] == pytest.approx(7 * 3 * 0.036)
 

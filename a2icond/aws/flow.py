@@ -837,7 +837,7 @@ def _problem_from_diagnostic(d: Diagnostic) -> Problem:
     return Problem(
         "",
         d.message,
-        severity=d.severity,
+        severity="warning" if d.severity == "warning" else "error",
         hint=d.hint,
         filename=d.filename,
         line=d.line,

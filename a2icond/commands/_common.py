@@ -6,13 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..diagnostics import Diagnostic, render_all
 from ..model import SOURCES as SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..aws.flow import Built
+    from ..diagnostics import Diagnostic
     from ..model import Conditions
     from ..report import FileResult
 
@@ -38,6 +39,7 @@ def add_source_option(
 def print_diagnostics(
     diagnostics: Iterable[Diagnostic], text: str | None = None, stream: TextIO | None = None
 ) -> None:
+    from ..diagnostics import render_all
     from ..report import use_color
 
     diagnostics = list(diagnostics)
@@ -168,6 +170,90 @@ def timing_from(args: argparse.Namespace) -> object:
         iam_retry_timeout=min(120.0, args.timeout),
         iam_retry_max_delay=max(args.poll_interval, min(10.0, args.poll_interval * 8)),
     )
+
+
+#: Folders never searched: hidden ones (`.git`, `.venv`, ...) and these.
+SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules"})
+
+#: What marks a file in a folder as holding activation conditions, by suffix (a file named on
+#: the command line is always read; in a folder only these are, so `package.json` is not).
+_MARKERS: dict[str, tuple[str, ...]] = {
+    ".json": (
+        '"Conditions"',
+        "HumanLoopActivationConditions",
+        "humanTaskActivationConditionResults",
+    ),
+    ".py": ("HumanLoopActivationConditions", "ConditionType"),
+    ".ipynb": ("HumanLoopActivationConditions", "ConditionType"),
+    ".tf": ("human_loop_activation_conditions",),
+}
+
+
+def _wanted(path: Path, suffixes: tuple[str, ...]) -> bool:
+    name = path.name.lower()
+    if name.startswith("."):
+        return False
+    if name.endswith(".flow.toml"):
+        return ".toml" in suffixes
+    suffix = path.suffix.lower()
+    if suffix not in suffixes or suffix == ".toml":
+        return False
+    markers = _MARKERS.get(suffix)
+    if not markers:
+        return True
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        return True  # named in the output with its read error
+    if not any(m in text for m in markers):
+        return False
+    return suffix != ".json" or _json_holds_conditions(text)
+
+
+def _json_holds_conditions(text: str) -> bool:
+    """A JSON file whose top level is conditions, a request or response holding them, an A2I
+    record or a `HumanLoopActivationOutput` (not, say, an index that mentions them)."""
+    import json
+
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return True  # a broken conditions file is reported, not skipped
+    if not isinstance(document, dict):
+        return False
+    members = document.get("Conditions")
+    if isinstance(members, list):  # not, say, an ELB rule's {"Conditions": [{"Field": ...}]}
+        return any(isinstance(m, dict) and {"ConditionType", "And", "Or"} & set(m) for m in members)
+    keys = {"HumanLoopActivationConfig", "humanTaskActivationConditionResults"}
+    keys |= {"HumanLoopActivationOutput", "HumanLoopActivationConditionsEvaluationResults"}
+    return bool(keys & set(document))
+
+
+def expand_files(paths: Iterable[str], suffixes: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Files named on the command line, folders replaced by the files under them (sorted,
+    recursively, hidden folders skipped) that have one of `suffixes` and, for `.json`, `.py`,
+    `.ipynb` and `.tf`, look like they hold activation conditions; `.toml` means `*.flow.toml`.
+
+    Returns the files and the folders that held none.
+    """
+    import os
+
+    files: list[str] = []
+    empty: list[str] = []
+    for given in paths:
+        if given == "-" or not Path(given).is_dir():
+            files.append(given)
+            continue
+        before = len(files)
+        for root, dirs, names in os.walk(given):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
+            for name in sorted(names):
+                path = Path(root) / name
+                if _wanted(path, suffixes):
+                    files.append(str(path))
+        if len(files) == before:
+            empty.append(given)
+    return files, empty
 
 
 # --- flow files (build, plan, submit) ----------------------------------------------------------

@@ -1,7 +1,12 @@
-"""`a2icond check FILE...`: check .cond and .json activation-condition files, for CI and pre-commit.
+"""`a2icond check PATH...`: check activation conditions wherever they are, for CI and pre-commit.
 
-Silent on success (unless -v); every diagnostic of every file otherwise. Large batches are
-spread over processes.
+`.cond` and `.json` files, conditions in `.py`, `.ipynb` and `.tf` code, flow `.toml` files;
+folders too.
+
+Silent on success (unless -v); every diagnostic of every file otherwise. A file whose bytes
+were checked before with the same a2icond and options is not checked again (`a2icond.cache`,
+`--no-cache` to skip it). Large batches are spread over processes when the machine has CPUs
+to spare.
 """
 
 from __future__ import annotations
@@ -9,11 +14,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import Diagnostic
-from ..report import FileResult
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -22,10 +24,17 @@ from ._common import (
     print_report,
 )
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ..diagnostics import Diagnostic
+    from ..report import FileResult
+
 #: Below this many files one process is as fast as workers (measured with
 #: `python bench/check_bench.py --scan`: on 2 CPUs, 2 workers first won clearly at 1,000 files,
 #: 0.48 s against 0.88 s in process, and not at 400).
 PARALLEL_THRESHOLD = 400
+
+#: What `check` reads in a folder (see `_common.expand_files`): `.toml` means `*.flow.toml`.
+CHECKED_SUFFIXES = (".cond", ".json", ".toml", ".py", ".ipynb", ".tf")
 
 #: Chunks per worker (see `check_all`).
 CHUNKS_PER_JOB = 4
@@ -34,37 +43,70 @@ CHUNKS_PER_JOB = 4
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "check",
-        help="check .cond and .json activation-condition files",
-        description="Check .cond files (compiled) and .json activation-condition files "
-        "(validated against the strict schema of their source). Prints nothing on success "
+        help="check activation conditions and flow files (files or folders)",
+        description="Check .cond files (compiled), .json activation-condition files "
+        "(validated against the strict schema of their source), the conditions in Python, "
+        "notebook and Terraform files (read statically), and flow .toml files (the whole "
+        "request, offline). Folders are searched recursively. Prints nothing on success "
         "unless -v.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help=".cond or .json files")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="PATH",
+        help=".cond, .json, flow .toml, .py, .ipynb or .tf files, or folders (recursively)",
+    )
     add_source_option(p)
     p.add_argument("-v", "--verbose", action="store_true", help="name each file that passes")
     p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     p.add_argument(
         "--jobs",
-        type=int,
+        type=_jobs,
         default=0,
         metavar="N",
-        help="processes to use (default: all cores for large batches)",
+        help="processes to use (default: for large batches, the CPUs the machine's load "
+        "leaves free)",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file, neither reading nor writing the result cache",
     )
     add_output_format_option(p)
     p.set_defaults(func=run)
 
 
-def check_one(path: str, source: str | None) -> FileResult:
-    """Check one file: its diagnostics (and its text, for the report), or its source."""
+def _jobs(text: str) -> int:
+    """`--jobs`: a whole number of processes, 0 for the default."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more processes, got {text!r}")
+    return value
+
+
+def check_one(path: str, source: str | None, data: bytes | None = None) -> FileResult:
+    """Check one file (its bytes `data`, when already read): its diagnostics (and its text, for
+    the report), or its source."""
+    from pathlib import Path
+
     from ..compiler import load_text
     from ..diagnostics import CompileError
-    from ..fileio import read_text
+    from ..fileio import decode, read_text
+    from ..report import FileResult
 
+    suffix = Path(path).suffix.lower()
+    if suffix == ".toml":
+        return _check_flow(path)
     text: str | None = None
     diagnostics: list[Diagnostic]
     detail: str
     try:
-        text = read_text(path)
+        text = read_text(path) if data is None else decode(data, path)
+        if suffix in (".py", ".ipynb", ".tf"):
+            return _check_code(text, path, source)
         result = load_text(
             text,
             filename=path,
@@ -83,9 +125,50 @@ def check_one(path: str, source: str | None) -> FileResult:
     return FileResult(path, tuple(diagnostics), text if diagnostics else None, detail)
 
 
-def _check_chunk(chunk: list[tuple[str, str | None]]) -> list[FileResult]:
+def _check_code(text: str, path: str, source: str | None) -> FileResult:
+    """A Python, notebook or Terraform file: every conditions value in it (see sources/)."""
+    from ..diagnostics import sort_key
+    from ..report import FileResult
+    from ..sources import read_code
+
+    reads, diagnostics = read_code(text, path, source=source)  # type: ignore[arg-type]
+    for read in reads:
+        diagnostics.extend(read.diagnostics)
+    count = len(reads)
+    detail = f"{count} conditions value{'s' if count != 1 else ''}"
+    found = tuple(sorted(diagnostics, key=sort_key))
+    return FileResult(path, found, text if found else None, detail)
+
+
+def _check_flow(path: str) -> FileResult:
+    """A flow file: the whole `CreateFlowDefinition` request it builds, validated offline by
+    the flow reader in `aws/` (nothing is sent)."""
+    from ..aws.flow import FlowError, build_request, problem_diagnostics, read_flow
+    from ..report import FileResult
+
+    texts: dict[str, str]
+    try:
+        built = build_request(read_flow(path))
+        problems, texts = list(built.problems), dict(built.texts)
+    except FlowError as exc:
+        problems, texts = exc.problems, dict(exc.texts)
+    diagnostics = tuple(problem_diagnostics(problems))
+    return FileResult(
+        path,
+        diagnostics,
+        texts.get(path) if diagnostics else None,
+        "flow definition",
+        tuple((name, text) for name, text in texts.items() if name != path),
+    )
+
+
+#: A file to check: `(path, --source)`, or `(path, --source, its bytes)`.
+Item = tuple[Any, ...]
+
+
+def _check_chunk(chunk: list[Item]) -> list[FileResult]:
     """One worker's share: a run of files, so that results go back in few, large messages."""
-    return [check_one(path, source) for path, source in chunk]
+    return [check_one(*item) for item in chunk]
 
 
 def usable_cpus() -> int:
@@ -104,17 +187,33 @@ def _fork_context() -> Any:
     return None
 
 
-def _primers(items: list[tuple[str, str | None]]) -> list[int]:
+def worker_count(requested: int, files: int) -> int:
+    """Processes for `files` files: `--jobs` when given; else one for a small batch, or as many
+    as the CPUs this process may use that the load average (last minute) leaves idle. On a
+    busy machine workers only compete with each other and with the rest: one process it is."""
+    if requested:
+        return requested
+    if files < PARALLEL_THRESHOLD:
+        return 1
+    cpus = usable_cpus()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on every platform
+        load = 0.0
+    return max(1, min(cpus, round(cpus - load)))
+
+
+def _primers(items: list[Item]) -> list[int]:
     """The first `.json` file and the first other (compiled) file: one of each kind of work."""
     firsts: dict[bool, int] = {}
-    for i, (path, _) in enumerate(items):
-        firsts.setdefault(path.lower().endswith(".json"), i)
+    for i, item in enumerate(items):
+        firsts.setdefault(item[0].lower().endswith(".json"), i)
         if len(firsts) == 2:
             break
     return sorted(firsts.values())
 
 
-def check_all(items: list[tuple[str, str | None]], jobs: int) -> list[FileResult]:
+def check_all(items: list[Item], jobs: int) -> list[FileResult]:
     """Check every file, in order; large batches over `jobs` processes.
 
     One file of each kind is checked here before any worker starts: that imports the compiler
@@ -123,7 +222,7 @@ def check_all(items: list[tuple[str, str | None]], jobs: int) -> list[FileResult
     out a worker that the machine slows down without sending a message per file.
     """
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
-        return [check_one(path, source) for path, source in items]
+        return [check_one(*item) for item in items]
     from concurrent.futures import ProcessPoolExecutor
 
     done = {i: check_one(*items[i]) for i in _primers(items)}
@@ -138,12 +237,58 @@ def check_all(items: list[tuple[str, str | None]], jobs: int) -> list[FileResult
 
 
 def run(args: argparse.Namespace) -> int:
-    files: list[str] = args.files
-    jobs = args.jobs or usable_cpus()
-    results = check_all([(f, args.source) for f in files], jobs)
+    from ._common import expand_files
+
+    files, empty = expand_files(args.files, CHECKED_SUFFIXES)
+    for folder in empty:
+        print(f"a2icond: warning: no files to check under {folder}", file=sys.stderr)
+    results = check_cached(files, args.source, args.jobs, use_cache=not args.no_cache)
     status = EXIT_OK
     for result in results:
-        if result.failed or (args.strict and result.diagnostics):
+        warned = any(d.severity == "warning" for d in result.diagnostics)  # notes never fail
+        if result.failed or (args.strict and warned):
             status = EXIT_PROBLEMS
     print_report(results, args.output_format, verbose=args.verbose)
     return status
+
+
+def check_cached(
+    files: list[str], source: str | None, jobs: int, *, use_cache: bool = True
+) -> list[FileResult]:
+    """Every file's result, in order: from the cache when its bytes were checked before, else
+    checked now (and then remembered). Without a usable cache, every file is checked."""
+    if not use_cache:
+        items: list[Item] = [(f, source) for f in files]
+        return check_all(items, worker_count(jobs, len(items)))
+    from .. import cache
+
+    store = cache.ResultCache({"source": source})
+    results: list[FileResult | None] = [None] * len(files)
+    todo: list[tuple[int, str | None]] = []
+    items = []
+    for i, path in enumerate(files):
+        data = key = None
+        # A flow file's result depends on the conditions file it names, not only on its own
+        # bytes, so it is always checked afresh.
+        if path != "-" and not path.lower().endswith(".toml"):
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                data = None  # check_one reports it
+        if data is not None:
+            key = cache.digest(data)
+            results[i] = store.get(path, key)
+            if results[i] is not None:
+                continue
+        todo.append((i, key))
+        items.append((path, source) if data is None else (path, source, data))
+    if items:
+        for (i, key), result in zip(
+            todo, check_all(items, worker_count(jobs, len(items))), strict=True
+        ):
+            results[i] = result
+            if key is not None:
+                store.put(files[i], key, result)
+        store.save()
+    return [r for r in results if r is not None]

@@ -22,7 +22,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         description="Rewrite .cond files in the one canonical layout, keeping every comment. "
         "A file that does not compile is left alone. The compiled JSON never changes.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help=".cond files; - reads standard input")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="PATH",
+        help=".cond files, or folders (their .cond files, recursively); - reads standard input",
+    )
     p.add_argument(
         "--check",
         action="store_true",
@@ -86,5 +91,10 @@ def format_one(path: str, args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    statuses = [format_one(path, args) for path in args.files]
+    from ._common import expand_files
+
+    files, empty = expand_files(args.files, (".cond",))
+    for folder in empty:
+        print(f"a2icond: warning: no .cond files under {folder}", file=sys.stderr)
+    statuses = [format_one(path, args) for path in files]
     return max(statuses, default=EXIT_OK)

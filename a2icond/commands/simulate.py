@@ -205,10 +205,14 @@ def render(report: SimulationReport) -> str:
         f"  (rate {float(report.rate):.2%})",
         f"human loops certain   {report.human_loops_certain:,}  (whatever the Sampling draws)",
         "",
-        "condition  holds (expected)  only one holding",
+        "condition              holds (expected)  only one holding",
     ]
     for stat in report.conditions:
-        lines.append(f"  [{stat.index}]{'':<5}{_num(stat.holds):>16}  {_num(stat.only_one):>16}")
+        where = stat.path.removeprefix("Conditions") or f"[{stat.index}]"
+        text = stat.condition + (f"  (line {stat.line})" if stat.line else "")
+        lines.append(
+            f"  {where:<18}{_num(stat.holds):>18}  {_num(stat.only_one):>16}  {text}".rstrip()
+        )
     lines.append("")
     lines.extend(render_cost(report))
     return "\n".join(line for i, line in enumerate(lines) if line or i)

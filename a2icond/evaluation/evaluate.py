@@ -199,6 +199,8 @@ class Plan:
             for leaf_type in _types(conditions.members)
             if leaf_type in KIND_OF_TYPE
         }
+        if not self.kinds and conditions.source_known:  # `source textract` + `sample` only
+            self.kinds = {conditions.source}
         self.tree: tuple[PlanNode, ...] = tuple(
             self._compile(member, (i,)) for i, member in enumerate(conditions.members)
         )
@@ -211,7 +213,8 @@ class Plan:
         self._det_tests = tuple(self.leaves[i].test for i in self.deterministic)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_plan_from_json, (self.conditions.source, self.conditions.to_json()))
+        c = self.conditions
+        return (_plan_from_json, (c.source, c.to_json(), c.source_known))
 
     def _compile(self, node: Node, path: Path) -> PlanNode:
         if isinstance(node, (And, Or)):
@@ -249,11 +252,12 @@ class Plan:
         return values
 
 
-def _plan_from_json(source: str, text: str) -> Plan:
+def _plan_from_json(source: str, text: str, source_known: bool = True) -> Plan:
     from ..model import node_from_dict
 
     document = json.loads(text)
-    return Plan(Conditions(source, tuple(node_from_dict(m) for m in document[CONDITIONS])))  # type: ignore[arg-type]
+    members = tuple(node_from_dict(m) for m in document[CONDITIONS])
+    return Plan(Conditions(source, members, source_known=source_known))  # type: ignore[arg-type]
 
 
 def _types(members: Sequence[Node]) -> set[str]:
@@ -473,12 +477,15 @@ def _selection(
     n = resp.names
     if resp.kind == "rekognition":
         all_items = resp.raw[n.labels]
+        # A2I's documented record keeps the model version next to the labels.
+        version = "ModerationModelVersion" if resp.style == "pascal" else "moderationModelVersion"
+        extra = {version: resp.raw[version]} if version in resp.raw else {}
         if sampling_alone:
-            return {n.labels: all_items}
+            return {n.labels: all_items, **extra}
         chosen: set[int] = set()
         for leaf in _selecting_leaves(plan, values, node_results):
             chosen.update(leaf.matches(resp))  # type: ignore[misc]
-        return {n.labels: [item for i, item in enumerate(all_items) if i in chosen]}
+        return {n.labels: [item for i, item in enumerate(all_items) if i in chosen], **extra}
     blocks = resp.raw[n.blocks]
     if sampling_alone:
         return {n.blocks: blocks}

@@ -158,13 +158,18 @@ class Response:
     def canonical_bytes(self) -> bytes:
         """The service response as canonical JSON (sorted keys, no spaces): the sampling seed.
 
-        boto3's `ResponseMetadata` (request id, HTTP date) is left out: it changes with every
-        call, and the same document must always draw the same way.
+        boto3's `ResponseMetadata` and the JS SDK's `$metadata` (request id, HTTP date) are left
+        out: they change with every call, and the same document must always draw the same way;
+        so is `HumanLoopActivationOutput`, which A2I adds only when it started a loop.
         """
-        content = {k: v for k, v in self.raw.items() if k != "ResponseMetadata"}
+        content = {k: v for k, v in self.raw.items() if k not in NOT_CONTENT}
         return json.dumps(
             content, sort_keys=True, separators=(",", ":"), ensure_ascii=False
         ).encode("utf-8")
+
+
+#: Top-level keys of a response that are not the document's content (see `canonical_bytes`).
+NOT_CONTENT = frozenset({"ResponseMetadata", "$metadata", "HumanLoopActivationOutput"})
 
 
 def _num(value: Any) -> float | None:
@@ -201,6 +206,20 @@ def _find_record(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return None
 
 
+def _activation_output(output: Mapping[str, Any], name: str) -> Recorded | None:
+    """A2I's results in a response's `HumanLoopActivationOutput` (a JSON string), compared
+    like a record's `humanTaskActivationConditionResults`."""
+    results = output.get("HumanLoopActivationConditionsEvaluationResults")
+    if isinstance(results, str):
+        try:
+            results = json.loads(results)
+        except (ValueError, RecursionError):
+            raise ResponseError(
+                "HumanLoopActivationConditionsEvaluationResults is a string but not JSON", name
+            ) from None
+    return Recorded(results, None) if isinstance(results, Mapping) else None
+
+
 def normalize(document: Any, name: str = "<response>") -> Response:
     """Read one parsed JSON document (a response or an A2I record) into a `Response`.
 
@@ -235,6 +254,8 @@ def normalize(document: Any, name: str = "<response>") -> Response:
             selected if isinstance(selected, Mapping) else None,
             arn if isinstance(arn, str) else None,
         )
+    elif isinstance(document.get("HumanLoopActivationOutput"), Mapping):
+        recorded = _activation_output(document["HumanLoopActivationOutput"], name)
     found = _style_of(service, name)
     if found is None:
         where = "aiServiceResponse" if record is not None else "the document"
@@ -281,6 +302,12 @@ def _labels(service: Mapping[str, Any], n: Names, name: str) -> tuple[Label, ...
     for i, item in enumerate(items):
         if not isinstance(item, Mapping):
             raise ResponseError(f"{n.labels}[{i}] is not an object", name)
+        if "ModerationLabel" in item or "moderationLabel" in item:
+            raise ResponseError(
+                "a video moderation response (GetContentModeration: labels with a Timestamp); "
+                "A2I supports image moderation only (DetectModerationLabels)",
+                name,
+            )
         label_name = item.get(n.name)
         confidence = _num(item.get(n.confidence))
         if not isinstance(label_name, str):

@@ -42,15 +42,56 @@ LINES_PER_CHUNK = 256
 
 @dataclass(frozen=True)
 class ConditionStat:
-    """For one member of `Conditions` (0-based `index`): expected documents where it holds,
-    and where it is the only member that holds."""
+    """For one row (0-based `index`): expected documents where it holds, and where it is the
+    only row that holds. The rows are the members of `Conditions`, with a top-level `Or`
+    member (AWS's usual `{"Conditions": [{"Or": [...]}]}`) split into its own members, which
+    are alternatives just the same. `path` is the row's JSON path, `condition` its text in the
+    condition language, `line` its line in the `.cond` file (0 for JSON)."""
 
     index: int
     holds: Fraction
     only_one: Fraction
+    path: str = ""
+    condition: str = ""
+    line: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "holds": float(self.holds), "onlyOne": float(self.only_one)}
+        return {
+            "index": self.index,
+            "path": self.path,
+            "condition": self.condition,
+            "line": self.line or None,
+            "holds": float(self.holds),
+            "onlyOne": float(self.only_one),
+        }
+
+
+def rows(plan: Plan) -> list[tuple[str, Any, Any]]:
+    """`(path, model node, plan node)` of each row of the per-condition table (see
+    `ConditionStat`)."""
+    from ..model import Or
+
+    out: list[tuple[str, Any, Any]] = []
+    for i, (member, node) in enumerate(zip(plan.conditions.members, plan.tree, strict=True)):
+        if isinstance(member, Or) and node[0] == "or":
+            out.extend(
+                (f"Conditions[{i}].Or[{j}]", m, n)
+                for j, (m, n) in enumerate(zip(member.members, node[1], strict=True))
+            )
+        else:
+            out.append((f"Conditions[{i}]", member, node))
+    return out
+
+
+def _row_stat(
+    index: int, row: tuple[str, Any, Any], source: Any, holds: Fraction, only: Fraction
+) -> ConditionStat:
+    from ..decompiler import condition_text
+
+    path, member, _ = row
+    span = member.span
+    line = span.line if span.end > span.start else 0
+    return ConditionStat(index, holds, only, path, condition_text(member, source), line)
 
 
 @dataclass(frozen=True)
@@ -118,7 +159,11 @@ class SimulationReport:
             human_loops_expected=self.human_loops_expected + other.human_loops_expected,
             human_loops_certain=self.human_loops_certain + other.human_loops_certain,
             conditions=tuple(
-                replace(a, holds=a.holds + b.holds, only_one=a.only_one + b.only_one)
+                replace(
+                    a if a.condition or not b.condition else b,  # the identity has no text
+                    holds=a.holds + b.holds,
+                    only_one=a.only_one + b.only_one,
+                )
                 for a, b in zip(self.conditions, other.conditions, strict=True)
             ),
             failures=(self.failures + other.failures)[:MAX_LISTED_ERRORS],
@@ -220,6 +265,7 @@ class Tally:
             self.expected += count * loop
             if loop == 1:
                 self.certain += count
+            tops = [tree_probability(node, values) for _, _, node in rows(plan)]
             for i, p in enumerate(tops):
                 self.holds[i] += count * p
                 others = Fraction(1)
@@ -263,7 +309,7 @@ def _count(plan: Plan, tally: Tally, name: str, document: Any) -> None:
 def _run_chunk(plan: Plan, chunk: list[tuple[Any, ...]], s3: S3Options | None = None) -> Tally:
     """Worker: evaluate a chunk of ("file", path), ("line", name, bytes) or ("unit", Unit)
     items (S3 units are fetched by the worker itself, concurrently)."""
-    tally = Tally(len(plan.tree))
+    tally = Tally(len(rows(plan)))
     units = []
     for item in chunk:
         if item[0] == "file":
@@ -387,7 +433,7 @@ def simulate(
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1 (or 0 for one per CPU), got {jobs!r}")
 
-    total = Tally(len(plan.tree))
+    total = Tally(len(rows(plan)))
     bar = _progress_bar(progress)
     interrupted = False
     try:
@@ -420,7 +466,8 @@ def _report(
         human_loops_expected=total.expected,
         human_loops_certain=total.certain,
         conditions=tuple(
-            ConditionStat(i, total.holds[i], total.only_one[i]) for i in range(len(plan.tree))
+            _row_stat(i, row, plan.conditions.source, total.holds[i], total.only_one[i])
+            for i, row in enumerate(rows(plan))
         ),
         task_count=task_count,
         price_usd=price,
@@ -442,7 +489,7 @@ def summarize(
     `map_batches` and the like: `documents` are parsed responses (dicts), raw JSON (`bytes` or
     `str`), or `(name, document)` pairs. Merge the partitions' reports with `+`."""
     plan = prepare(conditions)
-    tally = Tally(len(plan.tree))
+    tally = Tally(len(rows(plan)))
     for position, item in enumerate(documents):
         name = f"<document {position}>"
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):

@@ -1,0 +1,222 @@
+"""`a2icond check` remembers results by content, in a private folder, and trusts nothing else;
+and it picks its worker count with the machine's load in mind."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from a2icond import cache, cli
+from a2icond.commands import check
+
+GOOD = 'source rekognition\nlabel "Violence" confidence < 60\n'
+BAD = 'source rekognition\nlabel "Violence" confidence < 600\n'
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    status = cli.main(["check", *args])
+    return status, capsys.readouterr().out
+
+
+@pytest.fixture
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    monkeypatch.chdir(tmp_path)
+    good, bad = tmp_path / "good.cond", tmp_path / "bad.cond"
+    good.write_text(GOOD, encoding="utf-8")
+    bad.write_text(BAD, encoding="utf-8")
+    return [good, bad]
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths `check` actually checks (rather than takes from the cache)."""
+    seen: list[str] = []
+    real = check.check_one
+
+    def spy(path: str, *rest: object) -> tuple[str, str, bool]:
+        seen.append(Path(path).name)
+        return real(path, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check, "check_one", spy)
+    return seen
+
+
+def cache_files() -> list[Path]:
+    return sorted(Path(os.environ["A2ICOND_CACHE_DIR"]).glob("check-*.json"))
+
+
+def test_unchanged_files_are_not_checked_again(
+    files: list[Path], checked: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = run(capsys, "-v", *map(str, files))
+    assert first[0] == 1 and "confidence" in first[1] and "good.cond: ok" in first[1]
+    assert checked == ["good.cond", "bad.cond"]
+    folder = Path(os.environ["A2ICOND_CACHE_DIR"])
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    (written,) = cache_files()
+    assert stat.S_IMODE(written.stat().st_mode) & 0o077 == 0
+    checked.clear()
+    assert run(capsys, "-v", *map(str, files)) == first
+    assert checked == []
+    # A changed file is checked again, and only it.
+    files[1].write_text(GOOD, encoding="utf-8")
+    status, out = run(capsys, *map(str, files))
+    assert (status, out, checked) == (0, "", ["bad.cond"])
+
+
+def test_options_and_no_cache(
+    files: list[Path], checked: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, str(files[0]))
+    run(capsys, "--source", "rekognition", str(files[0]))
+    assert checked == ["good.cond", "good.cond"]  # another option, another cache
+    assert len(cache_files()) == 2
+    checked.clear()
+    for path in cache_files():
+        path.unlink()
+    run(capsys, "--no-cache", str(files[0]))
+    run(capsys, "--no-cache", str(files[0]))
+    assert checked == ["good.cond", "good.cond"]
+    assert cache_files() == []
+
+
+def forge(path: Path, target: Path) -> None:
+    """A cache file that says `target` (a bad file) passed: what an attacker would plant."""
+    result = {"path": str(target), "diagnostics": [], "text": None, "detail": "rekognition"}
+    entry = [cache.digest(target.read_bytes()), result]
+    path.write_text(
+        json.dumps({"format": cache.FORMAT, "a2icond": cache.fingerprint(),
+                    "entries": {str(target): entry}}),
+        encoding="utf-8",
+    )  # fmt: skip
+
+
+def test_corrupt_and_foreign_caches_are_ignored(
+    files: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = str(files[1])
+    run(capsys, bad)
+    (path,) = cache_files()
+    for garbage in ["", "{", "[]", '{"format": 1}', "\x00\xff", json.dumps({"entries": 5})]:
+        path.write_bytes(garbage.encode("utf-8", "surrogateescape"))
+        assert run(capsys, bad)[0] == 1
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    key = entries["entries"][bad][0]
+    for wrong in (
+        [1, 2, 3],
+        "x",
+        [key, "not a result"],
+        [key, {"path": "elsewhere.cond", "diagnostics": [], "detail": "rekognition"}],
+        [key, {"path": bad, "diagnostics": [{"message": 5}], "detail": ""}],
+        [key, {"path": bad, "diagnostics": [{"message": "m", "severity": "fine"}]}],
+        [key, {"path": bad, "diagnostics": [{"message": "m", "nonsense": 1}]}],
+    ):
+        entries["entries"][bad] = wrong
+        path.write_text(json.dumps(entries), encoding="utf-8")
+        assert run(capsys, bad)[0] == 1
+    # Another a2icond (or another version) wrote it: not used.
+    forge(path, files[1])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["a2icond"] = "someone else"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert run(capsys, bad)[0] == 1
+    # Writable by others: not trusted.
+    forge(path, files[1])
+    path.chmod(0o666)
+    assert run(capsys, bad)[0] == 1
+    # A symlink to a forged file elsewhere: not followed.
+    elsewhere = path.parent.parent / "forged.json"
+    forge(elsewhere, files[1])
+    path.unlink()
+    path.symlink_to(elsewhere)
+    assert run(capsys, bad)[0] == 1
+    # The control: the same forged file, private and ours, is believed (it is the user's own).
+    path.unlink()
+    forge(path, files[1])
+    path.chmod(0o600)
+    assert run(capsys, bad)[0] == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown")
+def test_a_cache_file_owned_by_another_user_is_ignored(
+    files: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = str(files[1])
+    run(capsys, bad)
+    (path,) = cache_files()
+    forge(path, files[1])
+    os.chown(path, 65534, 65534)
+    assert run(capsys, bad)[0] == 1
+
+
+def test_a_shared_cache_folder_is_not_used(
+    files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("A2ICOND_CACHE_DIR", str(shared))
+    forge(shared / cache.ResultCache({"source": None}, shared).path.name, files[1])
+    assert run(capsys, str(files[1]))[0] == 1  # the forged entry is not read
+    assert run(capsys, str(files[0]))[0] == 0
+    assert [p.name for p in shared.iterdir()] == [
+        cache.ResultCache({"source": None}, shared).path.name
+    ]  # and nothing is written there
+
+
+def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(check, "usable_cpus", lambda: 4)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.0, 0.0))
+    assert check.worker_count(0, 10) == 1  # a small batch stays in one process
+    assert check.worker_count(0, 1000) == 4
+    assert check.worker_count(3, 10) == 3  # --jobs wins
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.6, 0.0, 0.0))
+    assert check.worker_count(0, 1000) == 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 0.0, 0.0))
+    assert check.worker_count(0, 1000) == 1
+
+
+def test_negative_jobs_is_a_usage_error(
+    files: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["check", "--jobs", "-1", str(files[0])])
+    assert exc.value.code == 2
+    assert "expected 0 or more processes" in capsys.readouterr().err
+
+
+def test_the_cached_path_loads_no_compiler(files: list[Path]) -> None:
+    import subprocess
+
+    code = (
+        "import sys\nfrom a2icond import cli\n"
+        f"status = cli.main(['check', {str(files[0])!r}])\n"
+        "print(status, sorted(m for m in sys.modules if m in "
+        "('a2icond.compiler', 'a2icond.parser', 'a2icond.ast')))\n"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert first.stdout.split("\n")[0].startswith("0 ['a2icond.ast'")
+    assert again.stdout.strip() == "0 []"
+
+
+def test_a_flow_file_is_checked_again_when_its_conditions_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A flow file's result depends on the `.cond` file it names, so it is never cached."""
+    monkeypatch.chdir(tmp_path)
+    examples = Path(__file__).resolve().parent.parent / "examples" / "rekognition"
+    flow = tmp_path / "moderation.flow.toml"
+    flow.write_text((examples / "moderation.flow.toml").read_text("utf-8"), encoding="utf-8")
+    conditions = tmp_path / "moderation.cond"
+    conditions.write_text(GOOD, encoding="utf-8")
+    assert run(capsys, str(flow))[0] == 0
+    conditions.write_text(BAD, encoding="utf-8")
+    status, out = run(capsys, str(flow))
+    assert status == 1 and "600" in out

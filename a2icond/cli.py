@@ -25,6 +25,8 @@ COMMANDS = [
     "delete",
     "eval",
     "simulate",
+    "diff",
+    "audit",
     "fmt",
     "decompile",
     "explain",

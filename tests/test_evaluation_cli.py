@@ -41,7 +41,14 @@ def test_eval_real_record_json(
         "HumanLoopActivated",
         "humanTaskActivationConditionResults",
         "selectedAiServiceResponse",
+        "DependsOnSampling",
+        "SampledNodes",
+        "Draws",
+        "RecordDifferences",
     ]
+    assert line["DependsOnSampling"] is False
+    assert line["SampledNodes"] == [] and line["Draws"] == []
+    assert line["RecordDifferences"] == []  # a record, and it agrees
     record = json.loads(RECORD.read_text("utf-8"))
     assert line["Response"] == str(RECORD)
     assert line["HumanLoopActivated"] is True
@@ -81,7 +88,15 @@ def test_eval_reports_record_differences(
     assert "Conditions[0].Or[3]: EvaluationResult is true here, false in the record" in out
     code, out, err = run(capsys, "eval", str(record_conditions_file), str(tampered), "--json")
     assert code == 1
-    assert json.loads(out)["HumanLoopActivated"] is True
+    line = json.loads(out)
+    assert line["HumanLoopActivated"] is True
+    assert line["RecordDifferences"] == [
+        {
+            "where": "Conditions[0].Or[3]",
+            "message": "EvaluationResult is true here, false in the record",
+            "sampled": False,
+        }
+    ]
     assert "differs from A2I's record: Conditions[0].Or[3]" in err
 
 

@@ -371,15 +371,20 @@ def test_reading_a_path_with_a_nul_is_a_diagnostic() -> None:
 
 
 def test_simulate_refuses_an_astronomical_price_at_once(tmp_path: Path) -> None:
+    """`--price` (the public workforce's, read as a flow file's `price_usd`) and
+    `--object-price` (A2I's own charge) are both bounded before any arithmetic."""
     write(tmp_path, "ok.cond", OK_COND)
     write(tmp_path, "r.json", '{"ModerationLabels":[{"Name":"Explicit","Confidence":99}]}')
     started = time.monotonic()
     result = cli("simulate", "--price", "1e999999999", "ok.cond", "r.json", cwd=tmp_path)
-    assert "must be less than 1000000 USD" in clean(result, 2)
-    assert time.monotonic() - started < 30
+    assert "far too large" in clean(result, 2)
     tiny = cli("simulate", "--price", "1e-999999999", "ok.cond", "r.json", cwd=tmp_path)
+    assert "at most 3 decimals" in clean(tiny, 2)
+    huge = cli("simulate", "--object-price", "1e999999999", "ok.cond", "r.json", cwd=tmp_path)
+    assert "must be less than 1000000 USD" in clean(huge, 2)
+    tiny = cli("simulate", "--object-price", "1e-999999999", "ok.cond", "r.json", cwd=tmp_path)
     assert "at most 9 decimals" in clean(tiny, 2)
-    zero = cli("simulate", "--price", "0E-999999999", "ok.cond", "r.json", cwd=tmp_path)
+    zero = cli("simulate", "--object-price", "0E-999999999", "ok.cond", "r.json", cwd=tmp_path)
     assert "estimated cost        $0.00" in zero.stdout and zero.returncode == 0
     assert time.monotonic() - started < 60
 

@@ -194,8 +194,12 @@ def test_to_dict_keys_and_null_cost() -> None:
         "rate",
         "conditions",
         "estimatedCostUsd",
+        "cost",
+        "interrupted",
     ]
     assert out["estimatedCostUsd"] is None
+    assert out["cost"]["workforceUsd"] is None and out["cost"]["a2iUsd"] is None
+    assert out["interrupted"] is False
     assert out["conditions"] == [
         {
             "index": 0,

@@ -19,6 +19,8 @@ REQUIRED = [
     "rate",
     "conditions",
     "estimatedCostUsd",
+    "cost",
+    "interrupted",
 ]
 
 

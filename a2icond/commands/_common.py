@@ -355,3 +355,117 @@ def print_submit_error(exc: object) -> None:
         print(f"  {difference.text}", file=sys.stderr)
     if exc.hint:
         print(f"  = help: {exc.hint}", file=sys.stderr)
+
+
+def add_s3_arguments(p: argparse.ArgumentParser, *, profile_region: bool = True) -> None:
+    """--profile, --region (unless `add_aws_arguments` gave them) and --s3-concurrency, for the
+    commands that read `s3://` corpora."""
+    if profile_region:
+        p.add_argument("--region", help="AWS region for S3 (default: the profile's or AWS_REGION)")
+        p.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default one)")
+    p.add_argument(
+        "--s3-concurrency",
+        type=_positive,
+        default=16,
+        metavar="N",
+        help="S3 objects read at once (default 16); the endpoint is AWS_ENDPOINT_URL_S3's",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def s3_options(args: argparse.Namespace) -> object:
+    """The `S3Options` the S3 arguments describe."""
+    from ..evaluation.s3 import S3Options
+
+    return S3Options(
+        profile=getattr(args, "profile", None),
+        region=getattr(args, "region", None),
+        workers=getattr(args, "s3_concurrency", 16),
+    )
+
+
+def price_argument(text: str) -> Any:
+    """`--price`: a public-workforce price, read by the rules of a flow file's `price_usd`."""
+    from ..aws.prices import PriceError, parse_price
+
+    try:
+        return parse_price(text)
+    except PriceError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} {exc}") from None
+
+
+#: Far above any charge per object; arithmetic on 1e999999999 would build a billion-digit number.
+MAX_OBJECT_PRICE = 1_000_000
+#: Decimals an amount may have: 1e-999999999 would build that number as a denominator.
+MAX_DECIMALS = 9
+
+
+def object_price_argument(text: str) -> Any:
+    """`--object-price`: a non-negative amount of US dollars (A2I's charge per object),
+    bounded so that exact cost arithmetic stays cheap."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.strip().removeprefix("$"))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not an amount of US dollars: {text!r}") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"not an amount of US dollars: {text!r}")
+    if value >= MAX_OBJECT_PRICE:
+        raise argparse.ArgumentTypeError(f"must be less than {MAX_OBJECT_PRICE} USD: {text!r}")
+    tiny = value != 0 and value.adjusted() < -MAX_DECIMALS
+    value = value.normalize()  # cheap, and 0E-999999999 becomes 0
+    if tiny or int(value.as_tuple().exponent) < -MAX_DECIMALS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_DECIMALS} decimals: {text!r}")
+    return value
+
+
+def task_count_range() -> tuple[int, int]:
+    """`HumanLoopConfig.TaskCount`'s range from botocore's SageMaker model (1..3 today)."""
+    try:
+        import botocore.session
+
+        model = botocore.session.get_session().get_service_model("sagemaker")
+        meta = model.shape_for("HumanLoopConfig").members["TaskCount"].metadata
+        return int(meta.get("min", 1)), int(meta.get("max", 3))
+    except Exception:  # botocore missing or its model changed shape: the documented range
+        return 1, 3
+
+
+def task_count_argument(text: str) -> int:
+    """`--task-count`: workers per object, within what `CreateFlowDefinition` accepts."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    low, high = task_count_range()
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(
+            f"must be from {low} to {high} (HumanLoopConfig.TaskCount): {text!r}"
+        )
+    return value
+
+
+def price_problem(price: Any, source: str | None) -> str | None:
+    """Why `price` is not one AWS allows for the conditions' task type, or None."""
+    if price is None or source not in ("textract", "rekognition"):
+        return None
+    from decimal import Decimal
+
+    from ..aws.prices import TASK_TYPE_NAMES, allowed_text, is_allowed
+
+    if is_allowed(Decimal(price), source):  # type: ignore[arg-type]
+        return None
+    return (
+        f"{price} is not a price AWS allows for {TASK_TYPE_NAMES[source]} tasks: "  # type: ignore[index]
+        f"{allowed_text(source)}"  # type: ignore[arg-type]
+    )

@@ -3,6 +3,8 @@
 Per response: the verdict, every node's result in A2I's `humanTaskActivationConditionResults`
 format, the items reviewers would see, and, for an A2I output record, every node where our
 results differ from the ones A2I recorded. `--json` prints one JSON object per response.
+`--expect activated|not-activated` turns golden documents into tests: every response whose
+verdict differs is listed and the exit status is 1.
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ from typing import TYPE_CHECKING, Any
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    add_s3_arguments,
     add_source_option,
     load_conditions,
     print_diagnostics,
+    s3_options,
 )
+
+EXPECTATIONS = {"activated": True, "not-activated": False}
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..evaluation.evaluate import EvaluationResult, Plan
@@ -36,28 +42,40 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "JSON Lines file of those, or a folder (every *.json below it).",
     )
     p.add_argument("conditions", metavar="CONDITIONS", help="a .cond or .json conditions file")
-    p.add_argument("responses", metavar="RESPONSE", nargs="+", help="response files")
+    p.add_argument(
+        "responses",
+        metavar="RESPONSE",
+        nargs="+",
+        help="response files, folders, .jsonl files, s3://BUCKET/PREFIX/",
+    )
     add_source_option(p, "conditions that neither say nor imply it")
+    p.add_argument(
+        "--expect",
+        choices=sorted(EXPECTATIONS),
+        help="every response must (activated) or must not (not-activated) start a human loop; "
+        "each one that does not is listed and the exit status is 1",
+    )
     p.add_argument(
         "--json",
         action="store_true",
         help="one JSON object per response (JSON Lines): Response, HumanLoopActivated, "
-        "humanTaskActivationConditionResults, selectedAiServiceResponse",
+        "humanTaskActivationConditionResults, selectedAiServiceResponse, DependsOnSampling, "
+        "SampledNodes, Draws, RecordDifferences (and Expected, MeetsExpectation with --expect)",
     )
+    add_s3_arguments(p)
     p.set_defaults(func=run)
 
 
-def documents(paths: list[str]) -> Iterator[tuple[str, Any]]:
-    """`(name, parsed document or ResponseError)` for every document the paths name."""
-    from ..evaluation.responses import expand, read_file
+def documents(paths: list[str], s3: Any = None) -> Iterator[tuple[str, Any]]:
+    """`(name, Response or ResponseError)` for every document the inputs name."""
+    from ..evaluation.corpus import read_corpus
 
-    for path in expand(paths):
-        yield from read_file(path)
+    return read_corpus(paths, s3)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..diagnostics import CompileError
-    from ..evaluation.evaluate import prepare
+    from ..evaluation.evaluate import evaluate, prepare
     from ..evaluation.responses import ResponseError
 
     try:
@@ -67,33 +85,84 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     plan = prepare(conditions)
     status = EXIT_OK
-    for name, document in documents(args.responses):
-        try:
-            if isinstance(document, ResponseError):
-                raise document
-            result = _evaluate(plan, document, name)
-        except ResponseError as exc:
-            print(f"{exc.name}: error: {exc.message}", file=sys.stderr)
-            status = EXIT_PROBLEMS
-            continue
-        if args.json:
-            line = {"Response": name, **result.to_dict()}
-            sys.stdout.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
-            for diff in result.differences or ():
-                print(f"{name}: differs from A2I's record: {diff}", file=sys.stderr)
-        else:
-            sys.stdout.write(render(plan, result) + "\n")
-        if any(not d.sampled for d in result.differences or ()):
-            status = EXIT_PROBLEMS
+    expected = None if args.expect is None else EXPECTATIONS[args.expect]
+    unmet: list[str] = []
+    interrupted = False
+    try:
+        for name, document in documents(args.responses, s3_options(args)):
+            try:
+                if isinstance(document, ResponseError):
+                    raise document
+                result = evaluate(plan, document)
+            except ResponseError as exc:
+                print(f"{exc.name}: error: {exc.message}", file=sys.stderr)
+                status = EXIT_PROBLEMS
+                continue
+            meets = expected is None or result.human_loop_activated == expected
+            if args.json:
+                line = json_line(result, args.expect, meets)
+                sys.stdout.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+                for diff in result.differences or ():
+                    print(f"{name}: differs from A2I's record: {diff}", file=sys.stderr)
+            else:
+                sys.stdout.write(render(plan, result) + "\n")
+            if any(not d.sampled for d in result.differences or ()):
+                status = EXIT_PROBLEMS
+            if not meets:
+                unmet.append(name)
+                got = "starts a human loop" if result.human_loop_activated else "no human loop"
+                draw = (
+                    " (the verdict depends on a Sampling draw)"
+                    if result.depends_on_sampling
+                    else ""
+                )
+                print(
+                    f"{name}: error: expected {args.expect}, but {got}{draw}",
+                    file=sys.stderr,
+                )
+    except KeyboardInterrupt:
+        interrupted = True
     sys.stdout.flush()
+    if unmet:
+        print(
+            f"a2icond: {len(unmet)} response(s) did not meet --expect {args.expect}: "
+            + ", ".join(unmet[:20])
+            + (f", ... ({len(unmet) - 20} more)" if len(unmet) > 20 else ""),
+            file=sys.stderr,
+        )
+        status = EXIT_PROBLEMS
+    if interrupted:
+        print("a2icond: interrupted; the responses above were evaluated", file=sys.stderr)
+        return 130
     return status
 
 
-def _evaluate(plan: Plan, document: Any, name: str) -> EvaluationResult:
-    from ..evaluation.evaluate import evaluate
-    from ..evaluation.responses import normalize
-
-    return evaluate(plan, normalize(document, name))
+def json_line(result: EvaluationResult, expect: str | None, meets: bool) -> dict[str, Any]:
+    """One `eval --json` object: A2I's three parts, then how sure the verdict is."""
+    line: dict[str, Any] = {"Response": result.name, **result.to_dict()}
+    line["DependsOnSampling"] = result.depends_on_sampling
+    line["SampledNodes"] = [".".join(map(str, p)) for p in result.sampled]
+    line["Draws"] = [
+        {
+            "node": ".".join(map(str, d.path)),
+            "percentage": d.percentage,
+            "value": d.value,
+            "holds": d.holds,
+        }
+        for d in result.draws
+    ]
+    line["RecordDifferences"] = (
+        None
+        if result.differences is None
+        else [
+            {"where": d.where, "message": d.message, "sampled": d.sampled}
+            for d in result.differences
+        ]
+    )
+    if expect is not None:
+        line["Expected"] = expect
+        line["MeetsExpectation"] = meets
+    return line
 
 
 # -- the human-readable report ----------------------------------------------------------------

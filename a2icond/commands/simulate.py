@@ -11,53 +11,28 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from ._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    add_s3_arguments,
     add_source_option,
     load_conditions,
+    object_price_argument,
+    price_argument,
+    price_problem,
     print_diagnostics,
+    s3_options,
+    task_count_argument,
     usage_error,
 )
 
+#: Exit status after Ctrl-C (128 + SIGINT), with the partial report printed.
+EXIT_INTERRUPTED = 130
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..evaluation.simulation import SimulationReport
-
-
-#: Far above any price per task (A2I's public prices are at most 2.40 USD).
-MAX_PRICE = Decimal(1_000_000)
-#: Decimals a price may have (A2I's are in tenths of a cent).
-MAX_DECIMALS = 9
-
-
-def _price(text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"not a price in USD: {text!r}") from None
-    if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError(f"not a price in USD: {text!r}")
-    if value >= MAX_PRICE:  # arithmetic on 1e999999999 would build a billion-digit number
-        raise argparse.ArgumentTypeError(f"must be less than {MAX_PRICE} USD: {text!r}")
-    # 1e-999999999 would build the same billion-digit number, as a fraction's denominator
-    tiny = value != 0 and value.adjusted() < -MAX_DECIMALS
-    value = value.normalize()  # cheap, and 0E-999999999 becomes 0
-    if tiny or int(value.as_tuple().exponent) < -MAX_DECIMALS:
-        raise argparse.ArgumentTypeError(f"at most {MAX_DECIMALS} decimals: {text!r}")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
-    return value
 
 
 def _jobs(text: str) -> int:
@@ -81,17 +56,47 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "folders (every *.json below them) and JSON Lines files (.jsonl, .ndjson).",
     )
     p.add_argument("conditions", metavar="CONDITIONS", help="a .cond or .json conditions file")
-    p.add_argument("responses", metavar="RESPONSES", nargs="+", help="files, folders, .jsonl")
+    p.add_argument(
+        "responses",
+        metavar="RESPONSES",
+        nargs="+",
+        help="files, folders, .jsonl, s3://BUCKET/PREFIX/",
+    )
     p.add_argument(
         "--flow", metavar="FLOW.toml", help="read the task count and price from this flow file"
     )
     p.add_argument(
-        "--task-count", type=_count, metavar="N", help="reviewers per human loop (default 1)"
+        "--task-count",
+        type=task_count_argument,
+        metavar="N",
+        help="reviewers per human loop (default 1)",
     )
-    p.add_argument("--price", type=_price, metavar="USD", help="price per task in USD, e.g. 0.036")
     p.add_argument(
-        "--jobs", type=_jobs, default=1, metavar="N", help="worker processes (0: one per CPU)"
+        "--price",
+        type=price_argument,
+        metavar="USD",
+        help="public-workforce price per task in USD, one AWS allows for the source, e.g. 0.036",
     )
+    p.add_argument(
+        "--object-price",
+        type=object_price_argument,
+        metavar="USD",
+        help="A2I's charge per reviewed object (image or page) in USD, from your pricing tier; "
+        "not included unless given",
+    )
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="worker processes (0: one per CPU; default 1, or one per CPU with --scheduler local)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask distributed cluster: a scheduler address (tcp://host:8786), or "
+        "'local' for a local cluster of --jobs worker processes (pip install 'a2icond[dask]')",
+    )
+    add_s3_arguments(p)
     add_source_option(p, "conditions that neither say nor imply it")
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     p.set_defaults(func=run)
@@ -127,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
             task_count = flow_count
         if price is None and flow_price is not None:
             try:
-                price = _price(str(flow_price))
+                price = price_argument(str(flow_price))
             except argparse.ArgumentTypeError as exc:
                 print(f"{args.flow}: error: task.price_usd: {exc}", file=sys.stderr)
                 return EXIT_PROBLEMS
@@ -146,14 +151,21 @@ def run(args: argparse.Namespace) -> int:
     except CompileError as exc:
         print_diagnostics(exc.diagnostics, exc.text)
         return EXIT_PROBLEMS
+    problem = price_problem(price, conditions.source)
+    if problem is not None:
+        where = f"{args.flow}: task.price_usd" if args.price is None else "--price"
+        return usage_error(f"{where}: {problem}")
     try:
         report = simulate(
             conditions,
             args.responses,
             task_count=task_count,
             price_usd=price,
-            jobs=args.jobs,
+            object_price_usd=args.object_price,
+            jobs=(0 if args.scheduler == "local" else 1) if args.jobs is None else args.jobs,
             progress=True,
+            s3=s3_options(args),  # type: ignore[arg-type]
+            scheduler=args.scheduler,
         )
     except ValueError as exc:
         return usage_error(str(exc))
@@ -169,6 +181,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render(report) + "\n")
     sys.stdout.flush()
+    if report.interrupted:
+        print("a2icond: interrupted; the report covers the documents read so far", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_PROBLEMS if report.errors else EXIT_OK
 
 
@@ -181,6 +196,9 @@ def _num(value: Any) -> str:
 def render(report: SimulationReport) -> str:
     """The report for a terminal."""
     lines = [
+        "INTERRUPTED: partial report of the documents read before Ctrl-C"
+        if report.interrupted
+        else "",
         f"documents             {report.documents:,}"
         + (f"  ({report.errors:,} could not be read, listed above)" if report.errors else ""),
         f"human loops expected  {_num(report.human_loops_expected)}"
@@ -195,14 +213,32 @@ def render(report: SimulationReport) -> str:
         lines.append(
             f"  {where:<18}{_num(stat.holds):>18}  {_num(stat.only_one):>16}  {text}".rstrip()
         )
-    cost = report.estimated_cost_usd
     lines.append("")
+    lines.extend(render_cost(report))
+    return "\n".join(line for i, line in enumerate(lines) if line or i)
+
+
+def render_cost(report: SimulationReport) -> list[str]:
+    """The cost lines: total, then each part or why it is missing."""
+    cost = report.estimated_cost_usd
+    loops = _num(report.human_loops_expected)
+    out = []
     if cost is None:
-        lines.append("estimated cost        unknown (give --price, or --flow with task.price_usd)")
-    else:
-        lines.append(
-            f"estimated cost        ${float(cost):,.2f}  ({_num(report.human_loops_expected)} "
-            f"loops x {report.task_count} task(s) x ${report.price_usd and float(report.price_usd)}"
-            " per task)"
+        out.append("estimated cost        unknown (give --price and/or --object-price, or --flow)")
+        return out
+    out.append(f"estimated cost        ${float(cost):,.2f}")
+    if report.workforce_cost_usd is not None:
+        out.append(
+            f"  workforce           ${float(report.workforce_cost_usd):,.2f}  ({loops} loops x "
+            f"{report.task_count} task(s) x ${float(report.price_usd or 0):g} per task)"
         )
-    return "\n".join(lines)
+    else:
+        out.append("  workforce           not included (no --price: a private workforce is free)")
+    if report.a2i_cost_usd is not None:
+        out.append(
+            f"  A2I                 ${float(report.a2i_cost_usd):,.2f}  ({loops} reviewed objects "
+            f"x ${float(report.object_price_usd or 0):g})"
+        )
+    else:
+        out.append("  A2I                 not included (give --object-price from your tier)")
+    return out

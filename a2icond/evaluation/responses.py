@@ -131,6 +131,7 @@ class Recorded:
 
     results: Mapping[str, Any] | None
     selected: Mapping[str, Any] | None
+    flow_definition_arn: str | None = None  # the record's `flowDefinitionArn`, for `audit`
 
 
 @dataclass(frozen=True)
@@ -250,9 +251,11 @@ def normalize(document: Any, name: str = "<response>") -> Response:
             (record if key in record else document).get(key)
             for key in ("humanTaskActivationConditionResults", "selectedAiServiceResponse")
         )
+        arn = document.get("flowDefinitionArn")
         recorded = Recorded(
             results if isinstance(results, Mapping) else None,
             selected if isinstance(selected, Mapping) else None,
+            arn if isinstance(arn, str) else None,
         )
     elif isinstance(document.get("HumanLoopActivationOutput"), Mapping):
         recorded = _activation_output(document["HumanLoopActivationOutput"], name)

@@ -2,9 +2,9 @@
 
 Every stored response (tests/data/responses/, and tests/data/realworld-responses/ copied from
 the project's real-world reference material, provenance in its PROVENANCE.md) is evaluated
-through `decode_response` and through `normalize(json.loads(...))` under several condition sets,
-and the results must be identical: verdicts, every node, the selection, the draws, record
-differences, and the errors for inputs that are not responses.
+through `decode_response` and through `normalize(parse_json_bytes(...))` under several
+condition sets, and the results must be identical: verdicts, every node, the selection, the
+draws, record differences, and the errors for inputs that are not responses.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 
 from a2icond.evaluation.decoding import LazyDocument, decode_response
 from a2icond.evaluation.evaluate import evaluate, prepare
-from a2icond.evaluation.responses import ResponseError, normalize
+from a2icond.evaluation.responses import ResponseError, normalize, parse_json_bytes
 from a2icond.evaluation.simulation import simulate
 
 DATA = Path(__file__).parent / "data"
@@ -88,8 +88,10 @@ REKOGNITION = [
 
 
 def _full(data: bytes, name: str) -> Any:
+    """The full path as `simulate` runs it: the shared JSON reader (which refuses NaN, long
+    integers and lone surrogates, located), then `normalize`."""
     try:
-        return normalize(json.loads(data), name)
+        return normalize(parse_json_bytes(data, name), name)
     except ResponseError as exc:
         return exc
     except ValueError as exc:  # not JSON at all: compared by class only

@@ -176,7 +176,11 @@ def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     assert check.worker_count(0, 10) == 1  # a small batch stays in one process
     assert check.worker_count(0, 1000) == 4
     assert check.worker_count(3, 10) == 3  # --jobs wins
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 0.0, 0.0))
+    assert check.worker_count(0, 1000) == 4  # no CPU is wholly busy
     monkeypatch.setattr(os, "getloadavg", lambda: (2.6, 0.0, 0.0))
+    assert check.worker_count(0, 1000) == 2  # two CPUs wholly busy, two idle
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.9, 0.0, 0.0))
     assert check.worker_count(0, 1000) == 1
     monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 0.0, 0.0))
     assert check.worker_count(0, 1000) == 1

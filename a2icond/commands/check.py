@@ -12,6 +12,7 @@ to spare.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -189,8 +190,10 @@ def _fork_context() -> Any:
 
 def worker_count(requested: int, files: int) -> int:
     """Processes for `files` files: `--jobs` when given; else one for a small batch, or as many
-    as the CPUs this process may use that the load average (last minute) leaves idle. On a
-    busy machine workers only compete with each other and with the rest: one process it is."""
+    as the CPUs this process may use that the load average (last minute) leaves idle. A CPU
+    counts as busy only when the load fills it whole (0.9 on two CPUs leaves both: a developer's
+    editor, or the previous run, is not a reason to stay serial). On a busy machine workers only
+    compete with each other and with the rest: one process it is."""
     if requested:
         return requested
     if files < PARALLEL_THRESHOLD:
@@ -200,7 +203,7 @@ def worker_count(requested: int, files: int) -> int:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):  # not on every platform
         load = 0.0
-    return max(1, min(cpus, round(cpus - load)))
+    return max(1, min(cpus, cpus - math.floor(load)))
 
 
 def _primers(items: list[Item]) -> list[int]:

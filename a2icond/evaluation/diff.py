@@ -23,6 +23,7 @@ from ..model import Conditions
 from .evaluate import Plan, prepare, tree_probability
 from .responses import Response, ResponseError
 from .s3 import S3Options
+from .simulation import dollars
 
 #: Changed documents listed (all are counted) and bad inputs listed.
 MAX_LISTED = 1000
@@ -237,18 +238,6 @@ def _match_members(
     return out
 
 
-def _fraction(value: Any, what: str) -> Fraction | None:
-    if value is None:
-        return None
-    try:
-        out = Fraction(str(value))
-    except (ValueError, ZeroDivisionError):
-        raise ValueError(f"{what} must be an amount of US dollars, got {value!r}") from None
-    if out < 0:
-        raise ValueError(f"{what} must not be negative, got {value!r}")
-    return out
-
-
 def diff(
     old: Plan | Conditions | Mapping[str, Any] | str,
     new: Plan | Conditions | Mapping[str, Any] | str,
@@ -268,8 +257,8 @@ def diff(
     old_plan, new_plan = prepare(old), prepare(new)
     if isinstance(task_count, bool) or not isinstance(task_count, int) or task_count < 1:
         raise ValueError(f"task_count must be a positive integer, got {task_count!r}")
-    price = _fraction(price_usd, "price_usd")
-    object_price = _fraction(object_price_usd, "object_price_usd")
+    price = dollars(price_usd, "price_usd")
+    object_price = dollars(object_price_usd, "object_price_usd")
     if isinstance(inputs, (str, Mapping, Response)):
         inputs = [inputs]
     pairs = _match_members(old_plan.conditions, new_plan.conditions)

@@ -384,7 +384,9 @@ def _progress_bar(progress: bool) -> Any:
     return tqdm(unit="doc", file=sys.stderr, desc="simulating", dynamic_ncols=True, leave=False)
 
 
-def _fraction(value: Any, what: str) -> Fraction | None:
+def dollars(value: Any, what: str) -> Fraction | None:
+    """An amount of US dollars as an exact Fraction (None stays None); junk and negatives are
+    a ValueError naming `what`."""
     if value is None:
         return None
     try:
@@ -426,8 +428,8 @@ def simulate(
         inputs = [inputs]
     if isinstance(task_count, bool) or not isinstance(task_count, int) or task_count < 1:
         raise ValueError(f"task_count must be a positive integer, got {task_count!r}")
-    price = _fraction(price_usd, "price_usd")
-    object_price = _fraction(object_price_usd, "object_price_usd")
+    price = dollars(price_usd, "price_usd")
+    object_price = dollars(object_price_usd, "object_price_usd")
     if jobs == 0:
         jobs = os.cpu_count() or 1
     if jobs < 1:
@@ -504,8 +506,8 @@ def summarize(
         plan,
         tally,
         task_count,
-        _fraction(price_usd, "price_usd"),
-        _fraction(object_price_usd, "object_price_usd"),
+        dollars(price_usd, "price_usd"),
+        dollars(object_price_usd, "object_price_usd"),
     )
 
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import CompileError, Diagnostic
 from .model import MAX_JSON_LENGTH, Conditions, Source
+
+if TYPE_CHECKING:
+    from . import ast
 
 #: A file this large cannot compile to A2I's 10,240 characters; refuse it before parsing it.
 MAX_SOURCE_CHARS = 1 << 20
@@ -24,6 +28,14 @@ def compile(text: str, *, source: Source | None = None, filename: str = "<string
     it. Raises `CompileError` listing every error found; warnings ride on the result's
     `.diagnostics`.
     """
+    return compile_with_program(text, source=source, filename=filename)[1]
+
+
+def compile_with_program(
+    text: str, *, source: Source | None = None, filename: str = "<string>"
+) -> tuple[ast.Program, Conditions]:
+    """`compile`, also returning the parsed program: `fmt` needs both, and parsing a 1 MiB
+    file of comments twice is most of its time."""
     from . import checker, lint, lowering, parser, schemas
 
     if not isinstance(text, str):
@@ -71,7 +83,7 @@ def compile(text: str, *, source: Source | None = None, filename: str = "<string
             ],
             text,
         )
-    return Conditions(conditions.source, conditions.members, tuple(analysis.diagnostics))
+    return program, Conditions(conditions.source, conditions.members, tuple(analysis.diagnostics))
 
 
 def compile_file(path: str | os.PathLike[str], *, source: Source | None = None) -> Conditions:

@@ -37,19 +37,27 @@ class FormatterError(RuntimeError):
     """The formatted text would not mean the same as the input: a bug, nothing is written."""
 
 
-@dataclass(frozen=True)
 class _Comment:
-    text: str
-    line: int
-    start: int
-    end: int
-    own_line: bool
-    blank_before: bool
-    blank_after: bool
+    """One comment and the blank lines around it. A plain slotted class, not a frozen
+    dataclass: a 1 MiB file can hold half a million comments."""
 
-    @property
-    def is_ignore(self) -> bool:
-        return _IGNORE.search(self.text) is not None
+    __slots__ = (
+        "blank_after", "blank_before", "end", "is_ignore", "line", "own_line", "start", "text",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        text: str,
+        line: int,
+        start: int,
+        end: int,
+        own_line: bool,
+        blank_before: bool,
+        blank_after: bool,
+    ) -> None:
+        self.text, self.line, self.start, self.end = text, line, start, end
+        self.own_line, self.blank_before, self.blank_after = own_line, blank_before, blank_after
+        self.is_ignore = _IGNORE.search(text) is not None
 
 
 @dataclass
@@ -61,28 +69,38 @@ class _Slot:
 
 
 def _comments(program: ast.Program, text: str) -> list[_Comment]:
+    """The comments in source order, each with its line's layout around it. Linear in the
+    text: each whitespace run is walked once backwards (by the comment after it) and once
+    forwards (by the comment before it)."""
     out = []
-    for comment in sorted(program.comments, key=lambda c: c.span.start):
-        start, end = comment.span.start, comment.span.end
-        line_start = text.rfind("\n", 0, start) + 1
+    size = len(text)
+    rfind, count = text.rfind, text.count
+    for comment in sorted(program.comments, key=_start):
+        span = comment.span
+        start, end = span.start, span.end
+        line_start = rfind("\n", 0, start) + 1
         before = start
         while before > 0 and text[before - 1] in _WHITESPACE:
             before -= 1
         after = end
-        while after < len(text) and text[after] in _WHITESPACE:
+        while after < size and text[after] in _WHITESPACE:
             after += 1
         out.append(
             _Comment(
-                text=comment.text.rstrip(),
-                line=comment.span.line,
-                start=start,
-                end=end,
-                own_line=not text[line_start:start].strip(_WHITESPACE),
-                blank_before=before > 0 and text.count("\n", before, start) >= 2,
-                blank_after=after < len(text) and text.count("\n", end, after) >= 2,
+                comment.text.rstrip(),
+                span.line,
+                start,
+                end,
+                before <= line_start,
+                before > 0 and count("\n", before, start) >= 2,
+                after < size and count("\n", end, after) >= 2,
             )
         )
     return out
+
+
+def _start(comment: ast.Comment) -> int:
+    return comment.span.start
 
 
 def _place(
@@ -182,11 +200,10 @@ def format_source(text: str, *, filename: str = "<string>", source: Source | Non
 
     `source` is needed only for a file that neither says nor implies its source.
     """
-    from .compiler import compile as compile_text
-    from .parser import parse
+    from .compiler import compile_with_program
 
-    before = compile_text(text, source=source, filename=filename)  # first: it refuses huge files
-    program = parse(text, filename=filename)
+    # compiling first refuses what cannot be formatted (huge files among them)
+    program, before = compile_with_program(text, source=source, filename=filename)
     raw = _raw_warnings(program, source, filename)
     result = render(program, text, raw)
     _verify(program, before, result, source, text, raw)
@@ -237,6 +254,9 @@ def _ignore_targets(
         span = spans[k] if k >= 0 else None
         return units[k] if span is not None and offset < span.end else None
 
+    by_line: dict[int, list[Diagnostic]] = {}
+    for d in warnings:
+        by_line.setdefault(d.line, []).append(d)
     out: dict[int, tuple[int, ...]] = {}
     for comment in comments:
         if not comment.is_ignore:
@@ -244,9 +264,7 @@ def _ignore_targets(
         codes = ignored_codes([ast.Comment(comment.text, _line_span(comment.line))]).get(
             comment.line, frozenset()
         )
-        silenced = [
-            d for d in warnings if d.line == comment.line and (codes is None or d.code in codes)
-        ]
+        silenced = [d for d in by_line.get(comment.line, ()) if codes is None or d.code in codes]
         targets = {unit_of(d) for d in silenced}
         if None in targets:
             continue
@@ -276,12 +294,10 @@ def _verify(
 ) -> None:
     """Refuse a result that changes the meaning, the warnings reported, or loses a comment;
     and one that formatting again would change (black's stability check)."""
-    from .compiler import compile as compile_text
-    from .parser import parse
+    from .compiler import compile_with_program
 
     try:
-        again = parse(result)
-        after = compile_text(result, source=source)
+        again, after = compile_with_program(result, source=source)
     except CompileError as exc:
         raise FormatterError(f"the formatted text does not compile: {exc}") from None
     if again != program:

@@ -39,16 +39,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _diff(path: str, before: str, after: str) -> str:
-    import difflib
+    from ..textdiff import unified_diff
 
-    return "".join(
-        difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=f"{path} (original)",
-            tofile=f"{path} (formatted)",
-        )
-    )
+    return unified_diff(before, after, f"{path} (original)", f"{path} (formatted)")
 
 
 def format_one(path: str, args: argparse.Namespace) -> int:

@@ -26,6 +26,8 @@ class Reporter:
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.found: list[Diagnostic] = []
+        #: Unknown label names given a spelling hint so far (capped per file: see labels.py).
+        self.hinted_labels: set[str] = set()
 
     def warn(self, span: Span, code: str, message: str, hint: str = "") -> None:
         self.found.append(

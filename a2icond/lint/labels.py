@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -12,7 +14,7 @@ from importlib import resources
 from .. import ast
 from ..model import LABEL_CHECK, LABEL_NAME
 from . import registry
-from .context import Context, quote
+from .context import Context, Reporter, quote
 from .json import JsonCondition, JsonContext
 
 FAMILY = "labels"
@@ -63,6 +65,73 @@ def _lookups() -> tuple[dict[str, str], dict[str, str], frozenset[str], frozense
     return lowered, old_lowered, frozenset(names.model_7), frozenset(names.model_6_1)
 
 
+#: How alike a name must be to a label name to be suggested (difflib's ratio; its default).
+CUTOFF = 0.6
+
+
+class CloseMatcher:
+    """`difflib.get_close_matches(word, names, n=1, cutoff=CUTOFF)`, the same answer, for many
+    words against one fixed list of names.
+
+    difflib tries every name in turn through two upper bounds of its ratio (the lengths, then
+    the letters in common) and the ratio itself; the bounds cost most of the time (a 1 MiB
+    file of distinct unknown labels took seconds). Here the letter counts of the names are
+    counted once, each name's bound is computed from them as difflib computes it, and only the
+    names whose bound can still beat the best ratio found so far get the full ratio.
+    """
+
+    def __init__(self, names: Sequence[str], cutoff: float = CUTOFF) -> None:
+        self.cutoff = cutoff
+        self.names = [(name, len(name), Counter(name)) for name in dict.fromkeys(names)]
+
+    def best(self, word: str) -> str | None:
+        """The name difflib would give first for `word`, or None below the cutoff."""
+        cutoff, size = self.cutoff, len(word)
+        letters = Counter(word).items()
+        bounded: list[tuple[float, str]] = []
+        for name, length, counts in self.names:
+            total = size + length
+            # difflib's real_quick_ratio and quick_ratio, the same arithmetic
+            if 2.0 * min(size, length) / total < cutoff:
+                continue
+            common = 0
+            for letter, times in letters:
+                there = counts.get(letter)
+                if there:
+                    common += times if times < there else there
+            bound = 2.0 * common / total
+            if bound >= cutoff:
+                bounded.append((bound, name))
+        bounded.sort(reverse=True)
+        best: tuple[float, str] | None = None
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(word)
+        for bound, name in bounded:
+            if best is not None and bound < best[0]:
+                break  # neither this name nor any after it can reach the best ratio
+            matcher.set_seq1(name)
+            ratio = matcher.ratio()
+            if ratio >= cutoff and (best is None or (ratio, name) > best):
+                best = (ratio, name)  # ties go to the greater name, as in difflib's nlargest
+        return best[1] if best is not None else None
+
+
+@cache
+def _suggest_matcher() -> CloseMatcher:
+    """suggest_label's candidates: lower-cased old names, then model-7 names."""
+    lowered, old_lowered, _, _ = _lookups()
+    return CloseMatcher(list({**old_lowered, **lowered}))
+
+
+@cache
+def _closest_names() -> tuple[dict[str, str], CloseMatcher]:
+    """Lower-cased model 6.1 and model 7 names (model 7 winning a clash), and their matcher."""
+    names = label_names()
+    lowered = {n.lower(): n for n in names.model_6_1}
+    lowered.update({n.lower(): n for n in names.model_7})
+    return lowered, CloseMatcher(list(lowered))
+
+
 @lru_cache(maxsize=4096)
 def suggest_label(name: str) -> str | None:
     """The model-7 name `name` was probably meant to be: same letters first, then spelling."""
@@ -73,19 +142,31 @@ def suggest_label(name: str) -> str | None:
     if name.lower() in old_lowered:
         return names.renamed[old_lowered[name.lower()]]
     candidates = {**old_lowered, **lowered}
-    close = difflib.get_close_matches(name.lower(), list(candidates), n=1, cutoff=0.6)
-    if not close:
+    close = _suggest_matcher().best(name.lower())
+    if close is None:
         return None
-    found = candidates[close[0]]
+    found = candidates[close]
     return names.renamed.get(found, found)
 
 
+#: Distinct unknown label names per file that get a "did you mean" hint; past them the
+#: warning stays, without a hint (a 1 MiB file can name 24,000 distinct unknown labels, and
+#: looking for the nearest name for each is most of its check time).
+MAX_LABEL_HINTS = 1000
+
+NO_MORE_HINTS = (
+    f"(no spelling suggestions after the first {MAX_LABEL_HINTS:,} distinct unknown label "
+    "names of a file)"
+)
+
+
 @lru_cache(maxsize=4096)
-def label_problem(name: str) -> tuple[str, str, str] | None:
+def label_problem(name: str, hint: bool = True) -> tuple[str, str, str] | None:
     """`(code, message, hint)` when Rekognition never returns a label named `name`, else None.
 
     Shared by the `.cond` lint and the lint of JSON activation-condition files (memoized: a
-    long file names the same few labels over and over).
+    long file names the same few labels over and over). `hint=False` skips looking for the
+    name that was nearly typed (see `MAX_LABEL_HINTS`).
     """
     if not name or name == ast.ANY:
         return None
@@ -112,7 +193,7 @@ def label_problem(name: str) -> tuple[str, str, str] | None:
         UNKNOWN_LABEL,
         f"Rekognition returns no moderation label named {quote(name)}; A2I compares label names "
         "exactly (case-sensitive), so this condition never matches",
-        _nearly(name),
+        _nearly(name) if hint else NO_MORE_HINTS,
     )
 
 
@@ -120,13 +201,11 @@ def label_problem(name: str) -> tuple[str, str, str] | None:
 def closest_label(name: str) -> str | None:
     """The label name, model 7 or model 6.1, that `name` is nearly: the same letters in another
     case first (model 7 before 6.1), then the closest spelling of any of them."""
-    names = label_names()
-    lowered = {n.lower(): n for n in names.model_6_1}
-    lowered.update({n.lower(): n for n in names.model_7})
+    lowered, matcher = _closest_names()
     if name.lower() in lowered:
         return lowered[name.lower()]
-    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[close[0]] if close else None
+    close = matcher.best(name.lower())
+    return lowered[close] if close is not None else None
 
 
 def _nearly(name: str) -> str:
@@ -144,9 +223,21 @@ def _nearly(name: str) -> str:
     return f"{hint} That is a model 6.1 name, which model 7 no longer returns"
 
 
+def _file_label_problem(reporter: Reporter, name: str) -> tuple[str, str, str] | None:
+    """`label_problem`, with a hint for the first `MAX_LABEL_HINTS` distinct unknown names of
+    the file `reporter` collects for (and for those again wherever they recur)."""
+    hinted = reporter.hinted_labels
+    if name in hinted or len(hinted) < MAX_LABEL_HINTS:
+        problem = label_problem(name)
+        if problem is not None and problem[0] == UNKNOWN_LABEL:
+            hinted.add(name)
+        return problem
+    return label_problem(name, hint=False)
+
+
 @registry.rule(ast.LabelCheck, codes=(UNKNOWN_LABEL, OLD_LABEL))
 def check_label(context: Context, atom: ast.LabelCheck) -> None:
-    problem = label_problem(atom.label)
+    problem = _file_label_problem(context, atom.label)
     if problem is not None:
         code, message, hint = problem
         context.warn(atom.label_span, code, message, hint=hint)
@@ -156,7 +247,7 @@ def check_label(context: Context, atom: ast.LabelCheck) -> None:
 def check_json_label(context: JsonContext, condition: JsonCondition) -> None:
     if condition.type != LABEL_CHECK:
         return
-    problem = label_problem(condition.parameters[LABEL_NAME])
+    problem = _file_label_problem(context, condition.parameters[LABEL_NAME])
     if problem is not None:
         code, message, hint = problem
         context.warn_at(condition.parameter_path(LABEL_NAME), code, message, hint)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,9 +165,64 @@ class Response:
         so is `HumanLoopActivationOutput`, which A2I adds only when it started a loop.
         """
         content = {k: v for k, v in self.raw.items() if k not in NOT_CONTENT}
-        return json.dumps(
-            content, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        ).encode("utf-8")
+        try:
+            text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        except (TypeError, ValueError) as exc:  # a set, a datetime, a circular reference
+            raise ResponseError(
+                f"not a JSON document, so no sampling seed: {exc}", self.name
+            ) from None
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:  # a Response built by hand; `normalize` refuses these
+            raise ResponseError(_lone_surrogate_message(content), self.name) from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_lone_surrogates(document: Mapping[str, Any], name: str) -> None:
+    """Refuse a document holding a lone surrogate (`"\\ud800"` in a Python string), as the
+    file readers refuse one (`jsonread`): it is not Unicode text, the sampling seed (the
+    response's UTF-8 bytes, the same from every SDK) has no value for it, and nothing a2icond
+    prints could show it. One C-speed dump finds it; the path is looked for only then."""
+    text = json.dumps(document, ensure_ascii=False, default=_opaque)
+    if _SURROGATE.search(text) is not None:
+        raise ResponseError(_lone_surrogate_message(document), name)
+
+
+def _opaque(value: object) -> None:
+    """A value JSON cannot hold is not what this check is about (`canonical_bytes` says)."""
+    return None
+
+
+def _lone_surrogate_message(document: Any) -> str:
+    path = _surrogate_path(document, "")
+    where = f"at {path}" if path else "in the document"
+    return (
+        f"a lone surrogate character {where} (\\ud800-\\udfff without its pair is not "
+        "Unicode text; responses from the services never hold one)"
+    )
+
+
+def _surrogate_path(value: Any, path: str) -> str | None:
+    """The JSON path (`Blocks[3].Text`) of the first string or key holding a lone surrogate."""
+    if isinstance(value, str):
+        return path if _SURROGATE.search(value) is not None else None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            shown = str(key).encode("utf-8", "backslashreplace").decode("utf-8")
+            here = f"{path}.{shown}" if path else shown
+            if isinstance(key, str) and _SURROGATE.search(key) is not None:
+                return here
+            found = _surrogate_path(item, here)
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            found = _surrogate_path(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
 
 
 #: Top-level keys of a response that are not the document's content (see `canonical_bytes`).
@@ -224,7 +280,8 @@ def _activation_output(output: Mapping[str, Any], name: str) -> Recorded | None:
 def normalize(document: Any, name: str = "<response>") -> Response:
     """Read one parsed JSON document (a response or an A2I record) into a `Response`.
 
-    Raises `ResponseError` with a message that says what is wrong and where.
+    Raises `ResponseError` with a message that says what is wrong and where; also for a lone
+    surrogate in any string (see `_refuse_lone_surrogates`).
     """
     if not isinstance(document, Mapping):
         raise ResponseError(
@@ -232,6 +289,7 @@ def normalize(document: Any, name: str = "<response>") -> Response:
             f"record), got {type(document).__name__ if document is not None else 'null'}",
             name,
         )
+    _refuse_lone_surrogates(document, name)
     recorded: Recorded | None = None
     service: Any = document
     record = _find_record(document)

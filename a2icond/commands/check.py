@@ -255,6 +255,24 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
+def _read_bytes(path: str) -> bytes | None:
+    """A file's bytes, or None when it cannot be read (`check_one` then reports why). Plain
+    `os` calls: a third of the cost of `open()` for the small files a batch is made of."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
 def check_cached(
     files: list[str], source: str | None, jobs: int, *, use_cache: bool = True
 ) -> list[FileResult]:
@@ -274,11 +292,7 @@ def check_cached(
         # A flow file's result depends on the conditions file it names, not only on its own
         # bytes, so it is always checked afresh.
         if path != "-" and not path.lower().endswith(".toml"):
-            try:
-                with open(path, "rb") as fh:
-                    data = fh.read()
-            except OSError:
-                data = None  # check_one reports it
+            data = _read_bytes(path)
         if data is not None:
             key = cache.digest(data)
             results[i] = store.get(path, key)

@@ -37,14 +37,21 @@ class Number:
 
     text: str
     span: Span = _span()
+    #: `text` read once (lint and lowering ask for it many times).
+    _value: int | float = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # An integer past MAX_INT_DIGITS reads as a float (far outside every range, so the
+        # checker reports it): `int()` refuses 4,300 digits and is slow before that.
+        text = self.text
+        if "." in text or len(text) > MAX_INT_DIGITS:
+            self._value = float(text)
+        else:
+            self._value = int(text)
 
     @property
     def value(self) -> int | float:
-        # An integer past MAX_INT_DIGITS reads as a float (far outside every range, so the
-        # checker reports it): `int()` refuses 4,300 digits and is slow before that.
-        if "." in self.text or len(self.text) > MAX_INT_DIGITS:
-            return float(self.text)
-        return int(self.text)
+        return self._value
 
 
 @dataclass(slots=True, unsafe_hash=True)

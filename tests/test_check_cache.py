@@ -173,18 +173,37 @@ def test_a_shared_cache_folder_is_not_used(
 
 def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(check, "usable_cpus", lambda: 4)
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.0, 0.0))
+    monkeypatch.setattr(check, "_can_fork", lambda: True)
+    busy = [0]
+    monkeypatch.setattr(check, "busy_cpus", lambda: busy[0])
     assert check.worker_count(0, 10) == 1  # a small batch stays in one process
     assert check.worker_count(0, 1000) == 4
     assert check.worker_count(3, 10) == 3  # --jobs wins
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 0.0, 0.0))
-    assert check.worker_count(0, 1000) == 4  # no CPU is wholly busy
+    busy[0] = 2
+    assert check.worker_count(0, 1000) == 2  # two CPUs busy, two idle
+    busy[0] = 3
+    assert check.worker_count(0, 1000) == 1
+    busy[0] = 9
+    assert check.worker_count(0, 1000) == 1
+    monkeypatch.setattr(check, "_can_fork", lambda: False)
+    busy[0] = 0
+    assert check.worker_count(0, 1000) == 1  # no fork, no workers
+
+
+def test_busy_cpus_reads_the_run_queue_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loadavg = tmp_path / "loadavg"
+    monkeypatch.setattr(check, "LOADAVG", str(loadavg))
+    # A minute's average of 1.9 (the previous run) but only this process running now.
+    loadavg.write_text("1.90 1.20 0.80 1/231 4242\n")
+    assert check.busy_cpus() == 0
+    loadavg.write_text("0.10 0.20 0.80 4/231 4242\n")
+    assert check.busy_cpus() == 3
+    # No such file (not Linux): the last minute's average, whole CPUs.
+    loadavg.unlink()
     monkeypatch.setattr(os, "getloadavg", lambda: (2.6, 0.0, 0.0))
-    assert check.worker_count(0, 1000) == 2  # two CPUs wholly busy, two idle
-    monkeypatch.setattr(os, "getloadavg", lambda: (3.9, 0.0, 0.0))
-    assert check.worker_count(0, 1000) == 1
-    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 0.0, 0.0))
-    assert check.worker_count(0, 1000) == 1
+    assert check.busy_cpus() == 2
+    loadavg.write_text("garbage\n")
+    assert check.busy_cpus() == 2
 
 
 def test_negative_jobs_is_a_usage_error(

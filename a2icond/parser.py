@@ -553,7 +553,7 @@ def _span(item: Any) -> Span:
 
 def _cover(first: Any, last: Any) -> Span:
     a, b = _span(first), _span(last)
-    return _new_span(Span, (a[0], a[1], b[2], b[3], a[4], b[5]))  # type: ignore[no-any-return]
+    return _new_span(Span, (a[0], a[1], b[2], b[3], a[4], b[5]))
 
 
 _STRING_DECODER = json.JSONDecoder(strict=False)

@@ -152,6 +152,9 @@ class Machine:
         self.end: int = tables.END
         self.callbacks = {"COMMENT": _collect_comment}
         self.reduce: list[_Reduce] = [_reduction(rule, transformer) for rule in tables.RULES]
+        #: The reduction an action names, indexed by the action itself: action `-1 - i`
+        #: reduces by rule `i`, and a negative index counts from the end of this reversed list.
+        self.by_action: list[_Reduce] = self.reduce[::-1]
         # Blanks (ignored terminals without a callback) are skipped by the same match as the
         # token after them, so that a Python iteration is spent on tokens only. The skip is
         # atomic: a run of blanks is never split to try again. (The terminals that may follow
@@ -241,50 +244,58 @@ class Machine:
         """The LALR(1) loop: shift, or reduce and go to; `UnexpectedToken` where no action
         fits, with the terminals that would have. A character that starts no terminal is
         reported once the tokens before it are parsed, as a lazy lexer would."""
-        states, reduce = self.states, self.reduce
-        state_stack = [self.start]
+        states, by_action = self.states, self.by_action
+        state = self.start
+        state_stack = [state]
         value_stack: list[Any] = []
         found, lex_error = self.lex(text)
         for token in found:
             kind = token.type
             while True:
-                actions = states[state_stack[-1]]
-                arg = actions.get(kind)
+                arg = states[state].get(kind)
                 if arg is None:
-                    raise UnexpectedToken(token, {t for t in actions if t.isupper()})
+                    raise UnexpectedToken(token, {t for t in states[state] if t.isupper()})
                 if arg >= 0:
-                    state_stack.append(arg)
+                    state = arg
+                    state_stack.append(state)
                     value_stack.append(token)
                     break
-                callback, size, origin = reduce[-1 - arg]
+                callback, size, origin = by_action[arg]
                 if callback is None:  # a single child passes through (`?rule`)
-                    del state_stack[-1]
+                    state = states[state_stack[-2]][origin]
+                    state_stack[-1] = state
+                    continue
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
                 else:
-                    children = value_stack[-size:] if size else []
-                    if size:
-                        del state_stack[-size:]
-                        del value_stack[-size:]
-                    value_stack.append(callback(children))
-                state_stack.append(states[state_stack[-1]][origin])
+                    children = []
+                value_stack.append(callback(children))
+                state = states[state_stack[-1]][origin]
+                state_stack.append(state)
         if lex_error is not None:
             raise lex_error
         end_token = Token("$END", "", found[-1].span if found else _NO_TOKEN)
         while True:
-            actions = states[state_stack[-1]]
-            arg = actions.get("$END")
+            arg = states[state].get("$END")
             if arg is None or arg >= 0:
-                raise UnexpectedToken(end_token, {t for t in actions if t.isupper()})
-            callback, size, origin = reduce[-1 - arg]
+                raise UnexpectedToken(end_token, {t for t in states[state] if t.isupper()})
+            callback, size, origin = by_action[arg]
             if callback is None:
-                del state_stack[-1]
+                state = states[state_stack[-2]][origin]
+                state_stack[-1] = state
             else:
-                children = value_stack[-size:] if size else []
                 if size:
+                    children = value_stack[-size:]
                     del state_stack[-size:]
                     del value_stack[-size:]
+                else:
+                    children = []
                 value_stack.append(callback(children))
-            state_stack.append(states[state_stack[-1]][origin])
-            if state_stack[-1] == self.end:
+                state = states[state_stack[-1]][origin]
+                state_stack.append(state)
+            if state == self.end:
                 return value_stack[-1]
 
 

@@ -96,14 +96,13 @@ def _jobs(text: str) -> int:
 def check_one(path: str, source: str | None, data: bytes | None = None) -> FileResult:
     """Check one file (its bytes `data`, when already read): its diagnostics (and its text, for
     the report), or its source."""
-    from pathlib import Path
 
     from ..compiler import load_text
     from ..diagnostics import CompileError
     from ..fileio import decode, read_text
     from ..report import FileResult
 
-    suffix = Path(path).suffix.lower()
+    suffix = os.path.splitext(path)[1].lower()
     if suffix == ".toml":
         return _check_flow(path)
     text: str | None = None
@@ -121,7 +120,7 @@ def check_one(path: str, source: str | None, data: bytes | None = None) -> FileR
         )
         diagnostics = list(result.diagnostics)
         detail = result.source
-        if Path(path).suffix.lower() == ".json" and source is None:
+        if suffix == ".json" and source is None:
             from ..jsonconditions import infer_source
 
             detail = infer_source(result.to_dict())[0] or "either source"

@@ -16,8 +16,6 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -52,7 +50,11 @@ _WORDS = {
 
 
 def grammar_text() -> str:
-    """The grammar: from the installed package, or from the source tree in development."""
+    """The grammar: from the installed package, or from the source tree in development (for
+    the contract test and tools; parsing never reads it)."""
+    from importlib import resources
+    from pathlib import Path
+
     packaged = resources.files("a2icond").joinpath("grammar/conditions.lark")
     if packaged.is_file():
         return packaged.read_text("utf-8")

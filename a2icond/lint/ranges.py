@@ -166,7 +166,7 @@ def _check_threshold(
 ) -> None:
     interval = threshold_interval(threshold.op, threshold.value.value)
     empty = interval.empty
-    if not empty and not covers_domain((interval,)):
+    if not empty and interval != DOMAIN:  # one interval covers 0..100 only by being it
         return  # the usual case: nothing to say
     what = "label" if isinstance(atom, ast.LabelCheck) else "key"
     shown = f"{'word ' if threshold.word else ''}confidence {threshold.op} "

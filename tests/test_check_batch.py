@@ -88,3 +88,20 @@ def test_workers_deliver_their_share(tmp_path: Path, monkeypatch: pytest.MonkeyP
     from_parent = len(in_parent)
     assert parallel == check.check_all(items, 1)
     assert 0 < from_parent < len(items)  # the parent took some runs, the worker the rest
+
+
+def test_no_temporary_folder_means_no_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers write their results to a temporary file; without one, the parent checks all."""
+    import tempfile
+
+    items = _files(tmp_path)
+    serial = check.check_all(items, 1)
+
+    def refused(*args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    monkeypatch.setattr(check, "PARALLEL_THRESHOLD", 2)
+    assert check.check_all(items, 2) == serial

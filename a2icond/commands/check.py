@@ -254,8 +254,15 @@ def _forked(items: list[Item], jobs: int) -> list[FileResult]:
     workers: list[tuple[int, Any]] = []
     try:
         for _ in range(jobs - 1):
-            out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _delivered
-            pid = os.fork()
+            try:
+                out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _delivered
+            except OSError:  # no temporary folder to write in: fewer workers
+                break
+            try:
+                pid = os.fork()
+            except OSError:  # no process to spare: fewer workers
+                out.close()
+                break
             if pid == 0:  # the worker
                 _work(items, runs, claims, out)
             workers.append((pid, out))

@@ -247,3 +247,25 @@ def test_a_flow_file_is_checked_again_when_its_conditions_change(
     conditions.write_text(BAD, encoding="utf-8")
     status, out = run(capsys, str(flow))
     assert status == 1 and "600" in out
+
+
+def test_a_cached_run_imports_little(files: list[Path]) -> None:
+    """Every pre-commit run over unchanged files pays for what it imports: not the compiler,
+    the model or the diagnostics, and none of the standard modules that cost milliseconds
+    (run without `site`, so that nothing a site hook imported hides one)."""
+    import subprocess
+
+    heavy = ("a2icond.compiler", "a2icond.parser", "a2icond.ast", "a2icond.model")
+    heavy += ("a2icond.diagnostics", "dataclasses", "inspect", "pathlib", "shutil", "tempfile")
+    heavy += ("importlib.resources", "platformdirs", "difflib")
+    root = str(Path(__file__).resolve().parent.parent)
+    code = (
+        f"import sys\nsys.path.insert(0, {root!r})\nfrom a2icond import cli\n"
+        f"status = cli.main(['check', {str(files[0])!r}])\n"
+        f"print(status, sorted(m for m in sys.modules if m in {heavy!r}))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    again = subprocess.run(
+        [sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True
+    )
+    assert again.stdout.strip() == "0 []", again.stderr

@@ -21,9 +21,13 @@ start recompiles every module (+30% or so). So the script compiles a2icond's pac
 `compileall`, and makes the untimed runs of both tools with that variable removed, which writes
 the `.pyc` of every module either of them imports (where the folder is writable).
 
+Both tools run in a clean virtual environment made for the run (see `clean_environment`), as in
+pre-commit's hook environments; `--here` runs this interpreter's console scripts instead.
+
     python bench/check_bench.py                 # 1,000 files, 7 repetitions
     python bench/check_bench.py --quick         # 200 files, 3 repetitions: does it run?
     python bench/check_bench.py --scan          # also: where parallel checking starts to pay
+    python bench/check_bench.py --here          # this interpreter's console scripts
 """
 
 from __future__ import annotations

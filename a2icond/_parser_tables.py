@@ -10,6 +10,24 @@ GRAMMAR_SHA256 = '6bcec633eccad406c1bed46dc424de58579aa9b409e71c856e291493a224da
 
 #: Every terminal the lexer matches, in Lark's order of precedence, as one regex.
 PATTERN = '(?P<STRING>"(?:[^"\\\\\n\r]|\\\\[^\n\r])*")|(?P<NUMBER>[0-9]+(?:\\.[0-9]+)?)|(?P<IDENT>(?i:[a-z_][a-z0-9_]*))|(?P<__IGNORE_1>[ \t\x0c\r\n]+)|(?P<COMMENT>#[^\n]*)|(?P<EQEQ>==)|(?P<GE>>=)|(?P<LE><=)|(?P<COMMA>,)|(?P<EQ>=)|(?P<GT>>)|(?P<LPAR>\\()|(?P<LT><)|(?P<PERCENT>%)|(?P<RPAR>\\))'
+#: The same terminals one by one: (name, regex), in the same order.
+TERMINALS: tuple[tuple[str, str], ...] = (
+    ('STRING', '"(?:[^"\\\\\n\r]|\\\\[^\n\r])*"'),
+    ('NUMBER', '[0-9]+(?:\\.[0-9]+)?'),
+    ('IDENT', '(?i:[a-z_][a-z0-9_]*)'),
+    ('__IGNORE_1', '[ \t\x0c\r\n]+'),
+    ('COMMENT', '#[^\n]*'),
+    ('EQEQ', '=='),
+    ('GE', '>='),
+    ('LE', '<='),
+    ('COMMA', ','),
+    ('EQ', '='),
+    ('GT', '>'),
+    ('LPAR', '\\('),
+    ('LT', '<'),
+    ('PERCENT', '%'),
+    ('RPAR', '\\)'),
+)
 
 #: Keywords inside identifier terminals: terminal -> {lowercase text: keyword}.
 KEYWORDS: dict[str, dict[str, str]] = {

@@ -4,6 +4,10 @@ Small and close to the source: every node keeps its `span` (excluded from equali
 programs that say the same thing compare equal wherever they were written). The parser builds
 it, the checker and lint walk it, lowering turns it into `model.Conditions`, the printer prints
 it and the decompiler builds it from JSON.
+
+Nodes are values: nothing changes one after it is built (`dataclasses.replace` makes another),
+and they hash by value. They are not `frozen` dataclasses only because a frozen `__init__` sets
+each field through `object.__setattr__`, which made building them a sixth of parsing a file.
 """
 
 from __future__ import annotations
@@ -27,23 +31,30 @@ def _span() -> Span:
     return field(default=NOWHERE, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Number:
     """A numeric literal; `text` is kept so `90` stays an integer and `97.5` a float."""
 
     text: str
     span: Span = _span()
+    #: `text` read once (lint and lowering ask for it many times).
+    _value: int | float = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # An integer past MAX_INT_DIGITS reads as a float (far outside every range, so the
+        # checker reports it): `int()` refuses 4,300 digits and is slow before that.
+        text = self.text
+        if "." in text or len(text) > MAX_INT_DIGITS:
+            self._value = float(text)
+        else:
+            self._value = int(text)
 
     @property
     def value(self) -> int | float:
-        # An integer past MAX_INT_DIGITS reads as a float (far outside every range, so the
-        # checker reports it): `int()` refuses 4,300 digits and is slow before that.
-        if "." in self.text or len(self.text) > MAX_INT_DIGITS:
-            return float(self.text)
-        return int(self.text)
+        return self._value
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Threshold:
     """`confidence < 90` or, for keys, `word confidence < 90` (`word=True`)."""
 
@@ -53,7 +64,7 @@ class Threshold:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Between:
     """`[word] confidence between LOW and HIGH`, inclusive: an And of `>= LOW` and `<= HIGH`."""
 
@@ -63,7 +74,7 @@ class Between:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Group:
     """`(confidence < 10 or word confidence > 98)`: one condition carrying every threshold."""
 
@@ -74,7 +85,7 @@ class Group:
 Test: TypeAlias = Threshold | Between | Group
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Key:
     """A key written in place: `key "Total:" aka "Total"`; `text == "*"` is `any key`."""
 
@@ -85,7 +96,7 @@ class Key:
     alias_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class KeyName:
     """A reference to a declared key by its name."""
 
@@ -96,7 +107,7 @@ class KeyName:
 KeyRef: TypeAlias = Key | KeyName
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class LabelCheck:
     """`label "X" ...` (`label == "*"` for `any label`): a ModerationLabelConfidenceCheck."""
 
@@ -106,7 +117,7 @@ class LabelCheck:
     label_span: Span = _span()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class KeyCheck:
     """`KEY ...` or `any key ...`: an ImportantFormKeyConfidenceCheck."""
 
@@ -115,7 +126,7 @@ class KeyCheck:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class MissingKey:
     """`KEY missing`, or `any key missing` (`key is None`): MissingImportantFormKey."""
 
@@ -123,7 +134,7 @@ class MissingKey:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Sampling:
     """`sample N%`."""
 
@@ -131,19 +142,19 @@ class Sampling:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class And:
     members: tuple[Expr, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Or:
     members: tuple[Expr, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Not:
     """Parsed so the checker can explain that A2I has no negation; never compiles."""
 
@@ -156,7 +167,7 @@ Atom: TypeAlias = LabelCheck | KeyCheck | MissingKey | Sampling
 Expr: TypeAlias = LabelCheck | KeyCheck | MissingKey | Sampling | And | Or | Not
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class KeyDecl:
     """`key NAME = "Text" aka "Alias", ...`."""
 
@@ -169,7 +180,7 @@ class KeyDecl:
     alias_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Comment:
     """A `# ...` comment; `text` includes the `#`."""
 
@@ -177,7 +188,7 @@ class Comment:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Program:
     """A whole `.cond` file. `body` is None when the file has no condition (an error)."""
 

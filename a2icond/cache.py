@@ -15,19 +15,19 @@ JSON, or not of the expected shape is ignored, entry by entry, never trusted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import stat
-import tempfile
-from pathlib import Path
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from .report import FileResult
 
-#: Bumped when the file's layout changes.
-FORMAT = 1
+#: Bumped when the file's layout changes (2: a file that passed is `[digest, detail]`).
+FORMAT = 2
 
 #: Past this many entries a cache file starts afresh (it grows only with distinct paths).
 MAX_ENTRIES = 100_000
@@ -38,20 +38,25 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def cache_dir() -> Path:
-    """Where cache files go: `$A2ICOND_CACHE_DIR`, else the user's cache folder."""
+def cache_dir() -> str:
+    """Where cache files go: `$A2ICOND_CACHE_DIR`, else the user's cache folder (on Linux the
+    XDG folder, computed here as platformdirs does, which saves importing it on every run)."""
     configured = os.environ.get("A2ICOND_CACHE_DIR")
     if configured:
-        return Path(configured)
+        return configured
+    if sys.platform.startswith("linux"):
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        base = xdg if os.path.isabs(xdg) else os.path.expanduser("~/.cache")
+        return os.path.join(base, "a2icond")
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("a2icond", appauthor=False))
+    return platformdirs.user_cache_dir("a2icond", appauthor=False)
 
 
-def private_dir(path: Path) -> bool:
+def private_dir(path: str) -> bool:
     """Make `path` (0700) if it is missing; whether it is a folder only this user can write."""
     try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.makedirs(path, mode=0o700, exist_ok=True)
         info = os.lstat(path)
     except OSError:
         return False
@@ -64,7 +69,7 @@ def fingerprint() -> str:
     """This a2icond: its version and the size and time of each of its files."""
     from . import __version__
 
-    package = Path(__file__).resolve().parent
+    package = os.path.dirname(os.path.realpath(__file__))
     parts = [__version__]
     stack = [package]
     while stack:
@@ -73,7 +78,7 @@ def fingerprint() -> str:
             for entry in sorted(entries, key=lambda e: e.name):
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name != "__pycache__":
-                        stack.append(Path(entry.path))
+                        stack.append(entry.path)
                 elif entry.name.endswith((".py", ".json", ".lark")):
                     info = entry.stat()
                     parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
@@ -83,11 +88,14 @@ def fingerprint() -> str:
 class ResultCache:
     """The cached results of one working directory and one set of options."""
 
-    def __init__(self, options: dict[str, Any], folder: Path | None = None) -> None:
-        self.folder = folder or cache_dir()
+    def __init__(
+        self, options: dict[str, Any], folder: str | os.PathLike[str] | None = None
+    ) -> None:
+        self.folder = os.fspath(folder) if folder is not None else cache_dir()
         self.stamp = fingerprint()
         name = json.dumps({"cwd": os.getcwd(), "options": options}, sort_keys=True)
-        self.path = self.folder / f"check-{hashlib.blake2b(name.encode()).hexdigest()[:32]}.json"
+        digest = hashlib.blake2b(name.encode()).hexdigest()[:32]
+        self.path = os.path.join(self.folder, f"check-{digest}.json")
         self.usable = private_dir(self.folder)
         self.entries: dict[str, list[Any]] = self._read() if self.usable else {}
         self.changed: dict[str, list[Any]] = {}
@@ -127,6 +135,8 @@ class ResultCache:
             return None
         from .report import FileResult
 
+        if isinstance(entry[1], str):  # a file that passed: only its detail is kept
+            return FileResult(path, (), None, entry[1])
         try:
             result = FileResult.from_json(entry[1])
         except (TypeError, ValueError, KeyError, AttributeError):
@@ -136,7 +146,10 @@ class ResultCache:
         return result
 
     def put(self, path: str, key: str, result: FileResult) -> None:
-        self.changed[path] = [key, result.to_json()]
+        """Remember `result` for `path` with content `key` (a pass as its detail alone, which
+        is most entries, so that reading them back is cheap)."""
+        clean = not result.diagnostics and result.text is None and not result.texts
+        self.changed[path] = [key, result.detail if clean else result.to_json()]
 
     def save(self) -> None:
         """Write the new results, merged with what another run may have saved meanwhile;
@@ -152,6 +165,8 @@ class ResultCache:
             {"format": FORMAT, "a2icond": self.stamp, "entries": entries},
             separators=(",", ":"),
         )
+        import tempfile
+
         try:
             fd, tmp = tempfile.mkstemp(prefix=".check-", suffix=".tmp", dir=self.folder)
         except OSError:
@@ -161,7 +176,8 @@ class ResultCache:
                 fh.write(text)
             os.replace(tmp, self.path)
         except (OSError, UnicodeError):
-            Path(tmp).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def _well_formed(result: FileResult) -> bool:

@@ -6,7 +6,6 @@ the token that is wrong, and decides the file's source for lowering.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 
 from . import ast
@@ -138,6 +137,8 @@ class _Checker:
         decl = self.keys.get(ref.name)
         if decl is not None:
             return ast.Key(decl.text, decl.aliases, ref.span, decl.text_span, decl.alias_spans)
+        import difflib  # only for an undeclared key: not on the path of a file that compiles
+
         close = difflib.get_close_matches(ref.name, list(self.keys), n=1, cutoff=0.6)
         if not close:
             lowered = {k.lower(): k for k in self.keys}

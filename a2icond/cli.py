@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 #: Subcommand modules under `a2icond.commands`, in the order `--help` lists them.
 COMMANDS = [
@@ -47,16 +49,57 @@ exit status: 0 success, 1 problems found in the input, 2 usage error, 3 internal
 """
 
 
+def _width() -> int:
+    """What argparse's formatter would take as the width: the terminal's (`$COLUMNS` first)
+    less 2, as `shutil.get_terminal_size` gives it, 80 columns when there is no terminal."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, given the width: left to itself it imports `shutil` to ask, which
+    is a twentieth of the start-up of `check` answering from its cache."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width or _width())
+
+
+class _RawFormatter(_Formatter, argparse.RawDescriptionHelpFormatter):
+    """The same, keeping the main help's epilog as written."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose help (and subcommands' help) uses `_Formatter`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(**kwargs)
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser: every command's, or only `only`'s (a run of one command imports
     one command module; `--help` and usage errors see them all)."""
     from . import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="a2icond",
         description="Write, check, test and ship Amazon A2I human-loop activation conditions.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_RawFormatter,
     )
     parser.add_argument("--version", action="version", version=f"a2icond {__version__}")
     parser.add_argument("--debug", action="store_true", help="show a traceback for internal errors")

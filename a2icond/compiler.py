@@ -8,7 +8,6 @@ stops after the first stage that found errors, so each error is reported once an
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .diagnostics import CompileError, Diagnostic
@@ -105,7 +104,8 @@ def load_text(
     from code for `.py` and `.tf` (the file must hold exactly one value), else compiled.
     `require_source=False` accepts a JSON document of only `Sampling` conditions without a
     source (it means the same for both; see `jsonconditions.from_json_text`)."""
-    if Path(filename).suffix.lower() == ".json":
+    suffix = os.path.splitext(filename)[1].lower()
+    if suffix == ".json":
         from .jsonconditions import read_json_conditions
         from .lint import lint_json
 
@@ -119,7 +119,7 @@ def load_text(
             tuple(warnings),
             source_known=found.conditions.source_known,
         )
-    if Path(filename).suffix.lower() in (".py", ".ipynb", ".tf"):
+    if suffix in (".py", ".ipynb", ".tf"):
         return _load_code(text, filename, source, require_source)
     try:
         return compile(text, source=source, filename=filename)

@@ -28,7 +28,7 @@ class Span(NamedTuple):
 
     def to(self, other: Span) -> Span:
         """The span from the start of `self` to the end of `other`."""
-        return Span(self.line, self.column, other[2], other[3], self.start, other[5])
+        return tuple.__new__(Span, (self[0], self[1], other[2], other[3], self[4], other[5]))
 
 
 NOWHERE = Span(1, 1, 1, 1, 0, 0)

@@ -1,13 +1,31 @@
-"""Reading users' files safely and writing them atomically."""
+"""Reading users' files safely and writing them atomically; reading the package's own data."""
 
 from __future__ import annotations
 
 import errno
 import os
-import tempfile
 from pathlib import Path
 
 from .diagnostics import CompileError, Diagnostic
+
+#: The package's folder, where its data files are when it is installed as files.
+PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+def package_text(name: str) -> str:
+    """A data file shipped in the package (`"data/x.json"`), as text.
+
+    Read from the package's folder when it is one (most installs), so the compile path does not
+    import `importlib.resources` (a tenth of its start-up); through `importlib.resources` when
+    the package is somewhere else (a zip file).
+    """
+    try:
+        with open(os.path.join(PACKAGE, name), encoding="utf-8") as fh:
+            return fh.read()
+    except (FileNotFoundError, NotADirectoryError):
+        from importlib import resources
+
+        return resources.files("a2icond").joinpath(name).read_text("utf-8")
 
 
 def decode(data: bytes, filename: str) -> str:
@@ -76,6 +94,8 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
         with open(target, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         return
+    import tempfile
+
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:

@@ -3,6 +3,7 @@
 The compiler lowers its AST to this model; the evaluator, the decompiler and the builder read it.
 It mirrors A2I's JSON one to one: a `Condition` is `{"ConditionType", "ConditionParameters"}`,
 `And` / `Or` are `{"And": [...]}` / `{"Or": [...]}`, and `Conditions` is the whole document.
+A2I's names and limits are defined in `vocabulary.py` and re-exported here.
 """
 
 from __future__ import annotations
@@ -10,86 +11,99 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import Any, TypeAlias
 
 from .diagnostics import NOWHERE, Diagnostic, Span
-
-#: The source of a flow definition's requests: the one `Source` type of the package.
-Source = Literal["rekognition", "textract"]
-SOURCES: tuple[Source, ...] = ("rekognition", "textract")
-
-#: `HumanLoopRequestSource.AwsManagedHumanLoopRequestSource` for each source.
-REQUEST_SOURCE: dict[Source, str] = {
-    "rekognition": "AWS/Rekognition/DetectModerationLabels/Image/V3",
-    "textract": "AWS/Textract/AnalyzeDocument/Forms/V1",
-}
-
-# -- A2I's words: the document's keys, condition types and parameter names ----------------------
-
-CONDITIONS = "Conditions"
-AND = "And"
-OR = "Or"
-CONDITION_TYPE = "ConditionType"
-CONDITION_PARAMETERS = "ConditionParameters"
-
-LABEL_CHECK = "ModerationLabelConfidenceCheck"
-KEY_CHECK = "ImportantFormKeyConfidenceCheck"
-MISSING_KEY = "MissingImportantFormKey"
-SAMPLING = "Sampling"
-
-LABEL_NAME = "ModerationLabelName"
-KEY = "ImportantFormKey"
-KEY_ALIASES = "ImportantFormKeyAliases"
-SAMPLING_PERCENTAGE = "RandomSamplingPercentage"
-ANY = "*"  # A2I's wildcard for label and key names
-
-#: The condition types each source accepts.
-CONDITION_TYPES: dict[Source, tuple[str, ...]] = {
-    "rekognition": (LABEL_CHECK, SAMPLING),
-    "textract": (KEY_CHECK, MISSING_KEY, SAMPLING),
-}
-
-#: The comparators, as the language writes them.
-Comparator = Literal["<", "<=", ">", ">=", "="]
-#: Comparator suffix of a threshold parameter, by comparator.
-OP_SUFFIX: dict[Comparator, str] = {
-    "<": "LessThan",
-    "<=": "LessThanEquals",
-    ">": "GreaterThan",
-    ">=": "GreaterThanEquals",
-    "=": "Equals",
-}
-#: Threshold parameter prefixes: label confidence, key-value block and word block confidence.
-LABEL_PREFIX = "Confidence"
-KEY_VALUE_PREFIX = "KeyValueBlockConfidence"
-WORD_PREFIX = "WordBlockConfidence"
-#: The threshold prefixes each confidence-check type takes.
-THRESHOLD_PREFIXES: dict[str, tuple[str, ...]] = {
-    LABEL_CHECK: (LABEL_PREFIX,),
-    KEY_CHECK: (KEY_VALUE_PREFIX, WORD_PREFIX),
-}
-
-#: Where a `CreateFlowDefinition` request (and a `describe-flow-definition` response) keeps the
-#: conditions, as a JSON string.
-CONDITIONS_PATH: tuple[str, ...] = (
-    "HumanLoopActivationConfig",
-    "HumanLoopActivationConditionsConfig",
-    "HumanLoopActivationConditions",
+from .vocabulary import (
+    AND as AND,
 )
-
-# -- A2I's limits, defined here only (the parser, checker, lowering, JSON loader and messages
-# read them from here; tests/test_model_vocabulary.py holds the schema files to them) ---------
-
-#: A confidence threshold, in percent (inclusive).
-CONFIDENCE_RANGE: tuple[int, int] = (0, 100)
-#: `RandomSamplingPercentage` (inclusive).
-SAMPLING_RANGE: tuple[float, int] = (0.01, 100)
-#: Levels of And/Or below `Conditions`.
-MAX_DEPTH = 2
-#: The depth limit as messages say it.
-DEPTH_LIMIT = f"{('zero', 'one', 'two', 'three')[MAX_DEPTH]} levels of And/Or below Conditions"
-#: Characters of compact JSON (UTF-16 code units, see `json_length`).
-MAX_JSON_LENGTH = 10_240
+from .vocabulary import (
+    ANY as ANY,
+)
+from .vocabulary import (
+    CONDITION_PARAMETERS as CONDITION_PARAMETERS,
+)
+from .vocabulary import (
+    CONDITION_TYPE as CONDITION_TYPE,
+)
+from .vocabulary import (
+    CONDITION_TYPES as CONDITION_TYPES,
+)
+from .vocabulary import (
+    CONDITIONS as CONDITIONS,
+)
+from .vocabulary import (
+    CONDITIONS_PATH as CONDITIONS_PATH,
+)
+from .vocabulary import (
+    CONFIDENCE_RANGE as CONFIDENCE_RANGE,
+)
+from .vocabulary import (
+    DEPTH_LIMIT as DEPTH_LIMIT,
+)
+from .vocabulary import (
+    KEY as KEY,
+)
+from .vocabulary import (
+    KEY_ALIASES as KEY_ALIASES,
+)
+from .vocabulary import (
+    KEY_CHECK as KEY_CHECK,
+)
+from .vocabulary import (
+    KEY_VALUE_PREFIX as KEY_VALUE_PREFIX,
+)
+from .vocabulary import (
+    LABEL_CHECK as LABEL_CHECK,
+)
+from .vocabulary import (
+    LABEL_NAME as LABEL_NAME,
+)
+from .vocabulary import (
+    LABEL_PREFIX as LABEL_PREFIX,
+)
+from .vocabulary import (
+    MAX_DEPTH as MAX_DEPTH,
+)
+from .vocabulary import (
+    MAX_JSON_LENGTH as MAX_JSON_LENGTH,
+)
+from .vocabulary import (
+    MISSING_KEY as MISSING_KEY,
+)
+from .vocabulary import (
+    OP_SUFFIX as OP_SUFFIX,
+)
+from .vocabulary import (
+    OR as OR,
+)
+from .vocabulary import (
+    REQUEST_SOURCE as REQUEST_SOURCE,
+)
+from .vocabulary import (
+    SAMPLING as SAMPLING,
+)
+from .vocabulary import (
+    SAMPLING_PERCENTAGE as SAMPLING_PERCENTAGE,
+)
+from .vocabulary import (
+    SAMPLING_RANGE as SAMPLING_RANGE,
+)
+from .vocabulary import (
+    SOURCES as SOURCES,
+)
+from .vocabulary import (
+    THRESHOLD_PREFIXES as THRESHOLD_PREFIXES,
+)
+from .vocabulary import (
+    WORD_PREFIX as WORD_PREFIX,
+)
+from .vocabulary import (
+    Comparator as Comparator,
+)
+from .vocabulary import (
+    Source as Source,
+)
 
 JsonValue: TypeAlias = Any
 

@@ -16,8 +16,6 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -52,7 +50,11 @@ _WORDS = {
 
 
 def grammar_text() -> str:
-    """The grammar: from the installed package, or from the source tree in development."""
+    """The grammar: from the installed package, or from the source tree in development (for
+    the contract test and tools; parsing never reads it)."""
+    from importlib import resources
+    from pathlib import Path
+
     packaged = resources.files("a2icond").joinpath("grammar/conditions.lark")
     if packaged.is_file():
         return packaged.read_text("utf-8")
@@ -62,29 +64,45 @@ def grammar_text() -> str:
 
 
 class Token:
-    """A token: its terminal's name, its text and where it is (Lark's field names)."""
+    """A token: its terminal's name, its text and its span (Lark's position names are
+    properties, for error messages and the contract test)."""
 
-    __slots__ = (
-        "column", "end_column", "end_line", "end_pos", "line", "start_pos", "type", "value",
-    )  # fmt: skip
+    __slots__ = ("span", "type", "value")
 
-    def __init__(
-        self,
-        type: str,
-        value: str,
-        start_pos: int,
-        line: int,
-        column: int,
-        end_line: int,
-        end_column: int,
-        end_pos: int,
-    ) -> None:
-        self.type, self.value, self.start_pos = type, value, start_pos
-        self.line, self.column = line, column
-        self.end_line, self.end_column, self.end_pos = end_line, end_column, end_pos
+    def __init__(self, type: str, value: str, span: Span) -> None:
+        self.type, self.value, self.span = type, value, span
+
+    @property
+    def line(self) -> int:
+        return self.span[0]
+
+    @property
+    def column(self) -> int:
+        return self.span[1]
+
+    @property
+    def end_line(self) -> int:
+        return self.span[2]
+
+    @property
+    def end_column(self) -> int:
+        return self.span[3]
+
+    @property
+    def start_pos(self) -> int:
+        return self.span[4]
+
+    @property
+    def end_pos(self) -> int:
+        return self.span[5]
 
     def __repr__(self) -> str:
         return f"Token({self.type!r}, {self.value!r})"
+
+
+#: `Span` built from a tuple without NamedTuple's Python-level `__new__` (the parser makes one
+#: per token and per node, and this is twice as fast).
+_new_span = tuple.__new__
 
 
 class UnexpectedToken(Exception):
@@ -128,7 +146,6 @@ class Machine:
     the contract test builds one from freshly generated tables)."""
 
     def __init__(self, tables: ModuleType, transformer: Any) -> None:
-        self.pattern = re.compile(tables.PATTERN)
         self.keywords: dict[str, dict[str, str]] = tables.KEYWORDS
         self.ignore: frozenset[str] = tables.IGNORE
         self.newline: frozenset[str] = tables.NEWLINE
@@ -137,49 +154,84 @@ class Machine:
         self.end: int = tables.END
         self.callbacks = {"COMMENT": _collect_comment}
         self.reduce: list[_Reduce] = [_reduction(rule, transformer) for rule in tables.RULES]
+        #: The reduction an action names, indexed by the action itself: action `-1 - i`
+        #: reduces by rule `i`, and a negative index counts from the end of this reversed list.
+        self.by_action: list[_Reduce] = self.reduce[::-1]
+        # Blanks (ignored terminals without a callback) are skipped by the same match as the
+        # token after them, so that a Python iteration is spent on tokens only. The skip is
+        # atomic: a run of blanks is never split to try again. (The terminals that may follow
+        # a blank cannot begin with one, so the order of precedence is kept.)
+        terminals: tuple[tuple[str, str], ...] = tables.TERMINALS
+        blanks = "|".join(
+            f"(?:{regexp})"
+            for name, regexp in terminals
+            if name in self.ignore and name not in self.callbacks
+        )
+        skip = f"(?>(?:{blanks})*)" if blanks else ""
+        kept = "|".join(
+            f"(?P<{name}>{regexp})"
+            for name, regexp in terminals
+            if name not in self.ignore or name in self.callbacks
+        )
+        self.token_pattern = re.compile(f"{skip}(?:{kept})")
+        self.skip_pattern = re.compile(skip)
 
-    def tokens(self, text: str) -> Iterator[Token]:
-        """The tokens of `text`, comments passed to their callback, blanks dropped; positions
-        and line counting as Lark's basic lexer gives them."""
-        keywords, ignore = self.keywords, self.ignore
-        newline_types, callbacks = self.newline, self.callbacks
-        match = self.pattern.match
+    def lex(self, text: str) -> tuple[list[Token], UnexpectedCharacters | None]:
+        """The tokens of `text`, comments passed to their callback, blanks dropped, up to the
+        first character no terminal matches (then also the error for it); positions and line
+        counting as Lark's basic lexer gives them."""
+        keywords, newline_types, callbacks = self.keywords, self.newline, self.callbacks
+        match = self.token_pattern.match
+        out: list[Token] = []
+        append = out.append
         pos, end = 0, len(text)
         line, line_start = 1, 0
         while pos < end:
             m = match(text, pos)
-            if m is None:
-                raise UnexpectedCharacters(pos, line, pos - line_start + 1)
-            kind = m.lastgroup
+            if m is None:  # blanks to the end, or a character that starts no terminal
+                stop = self.skip_pattern.match(text, pos).end()  # type: ignore[union-attr]
+                if stop == end:
+                    return out, None
+                newlines = text.count("\n", pos, stop)
+                if newlines:
+                    line += newlines
+                    line_start = text.rindex("\n", pos, stop) + 1
+                return out, UnexpectedCharacters(stop, line, stop - line_start + 1)
+            kind: str = m.lastgroup  # type: ignore[assignment]
+            value = m.group(kind)
             stop = m.end()
-            if kind in ignore and kind not in callbacks:  # blanks: only count their lines
-                if kind in newline_types:
-                    newlines = text.count("\n", pos, stop)
-                    if newlines:
-                        line += newlines
-                        line_start = text.rindex("\n", pos, stop) + 1
-                pos = stop
-                continue
-            assert kind is not None
-            value = m.group()
-            column = pos - line_start + 1
+            start = stop - len(value)
+            if start != pos:  # blanks before the token: count their lines
+                newlines = text.count("\n", pos, start)
+                if newlines:
+                    line += newlines
+                    line_start = text.rindex("\n", pos, start) + 1
+            column = start - line_start + 1
             if kind in newline_types and "\n" in value:
                 end_line = line + value.count("\n")
-                end_line_start = pos + value.rindex("\n") + 1
+                end_line_start = start + value.rindex("\n") + 1
                 end_column = stop - end_line_start + 1
             else:
-                end_line, end_line_start, end_column = line, line_start, column + stop - pos
+                end_line, end_line_start, end_column = line, line_start, column + stop - start
+            span = _new_span(Span, (line, column, end_line, end_column, start, stop))
             if kind in keywords:
                 found = keywords[kind].get(value.lower())
                 if found is None and not value.isascii():
                     found = self.unicode_keyword(kind, value)
-                kind = found or kind
-                yield Token(kind, value, pos, line, column, end_line, end_column, stop)
-            elif kind not in ignore:
-                yield Token(kind, value, pos, line, column, end_line, end_column, stop)
+                append(Token(found or kind, value, span))
+            elif kind in callbacks:
+                callbacks[kind](Token(kind, value, span))
             else:
-                callbacks[kind](Token(kind, value, pos, line, column, end_line, end_column, stop))
+                append(Token(kind, value, span))
             line, line_start, pos = end_line, end_line_start, stop
+        return out, None
+
+    def tokens(self, text: str) -> Iterator[Token]:
+        """`lex`, as a stream that raises `UnexpectedCharacters` where the text stops lexing."""
+        found, error = self.lex(text)
+        yield from found
+        if error is not None:
+            raise error
 
     def unicode_keyword(self, kind: str, value: str) -> str | None:
         """The keyword a non-ASCII identifier spells under Unicode case-insensitive matching
@@ -192,63 +244,65 @@ class Machine:
 
     def run(self, text: str) -> Any:
         """The LALR(1) loop: shift, or reduce and go to; `UnexpectedToken` where no action
-        fits, with the terminals that would have."""
-        states, reduce = self.states, self.reduce
-        state_stack = [self.start]
+        fits, with the terminals that would have. A character that starts no terminal is
+        reported once the tokens before it are parsed, as a lazy lexer would."""
+        states, by_action = self.states, self.by_action
+        state = self.start
+        state_stack = [state]
         value_stack: list[Any] = []
-        token = None
-        for token in self.tokens(text):
+        found, lex_error = self.lex(text)
+        for token in found:
             kind = token.type
             while True:
-                actions = states[state_stack[-1]]
-                arg = actions.get(kind)
+                arg = states[state].get(kind)
                 if arg is None:
-                    raise UnexpectedToken(token, {t for t in actions if t.isupper()})
+                    raise UnexpectedToken(token, {t for t in states[state] if t.isupper()})
                 if arg >= 0:
-                    state_stack.append(arg)
+                    state = arg
+                    state_stack.append(state)
                     value_stack.append(token)
                     break
-                callback, size, origin = reduce[-1 - arg]
+                callback, size, origin = by_action[arg]
                 if callback is None:  # a single child passes through (`?rule`)
-                    del state_stack[-1]
-                else:
-                    children = value_stack[-size:] if size else []
-                    if size:
-                        del state_stack[-size:]
-                        del value_stack[-size:]
-                    value_stack.append(callback(children))
-                state_stack.append(states[state_stack[-1]][origin])
-        if token is None:
-            end_token = Token("$END", "", 0, 1, 1, 1, 1, 0)
-        else:
-            end_token = Token(
-                "$END",
-                "",
-                token.start_pos,
-                token.line,
-                token.column,
-                token.end_line,
-                token.end_column,
-                token.end_pos,
-            )
-        end = self.end
-        while True:
-            actions = states[state_stack[-1]]
-            arg = actions.get("$END")
-            if arg is None or arg >= 0:
-                raise UnexpectedToken(end_token, {t for t in actions if t.isupper()})
-            callback, size, origin = reduce[-1 - arg]
-            if callback is None:
-                del state_stack[-1]
-            else:
-                children = value_stack[-size:] if size else []
+                    state = states[state_stack[-2]][origin]
+                    state_stack[-1] = state
+                    continue
                 if size:
+                    children = value_stack[-size:]
                     del state_stack[-size:]
                     del value_stack[-size:]
+                else:
+                    children = []
                 value_stack.append(callback(children))
-            state_stack.append(states[state_stack[-1]][origin])
-            if state_stack[-1] == end:
+                state = states[state_stack[-1]][origin]
+                state_stack.append(state)
+        if lex_error is not None:
+            raise lex_error
+        end_token = Token("$END", "", found[-1].span if found else _NO_TOKEN)
+        while True:
+            arg = states[state].get("$END")
+            if arg is None or arg >= 0:
+                raise UnexpectedToken(end_token, {t for t in states[state] if t.isupper()})
+            callback, size, origin = by_action[arg]
+            if callback is None:
+                state = states[state_stack[-2]][origin]
+                state_stack[-1] = state
+            else:
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                value_stack.append(callback(children))
+                state = states[state_stack[-1]][origin]
+                state_stack.append(state)
+            if state == self.end:
                 return value_stack[-1]
+
+
+#: Where the end of an empty text is.
+_NO_TOKEN = Span(1, 1, 1, 1, 0, 0)
 
 
 def _same(children: list[Any]) -> list[Any]:
@@ -484,7 +538,9 @@ class _TooDeep(Exception):
 
 
 def _tspan(token: Any) -> Span:
-    return Span(
+    if type(token) is Token:
+        return token.span
+    return Span(  # a token of Lark's own, in the contract test
         token.line,
         token.column,
         token.end_line,
@@ -498,9 +554,7 @@ def _span(item: Any) -> Span:
     """The span of a token, an AST node, a span, or a helper tuple (which carries it last)."""
     kind = type(item)
     if kind is Token:
-        return Span(
-            item.line, item.column, item.end_line, item.end_column, item.start_pos, item.end_pos
-        )
+        return item.span  # type: ignore[no-any-return]
     if kind is Span:
         return item  # type: ignore[no-any-return]
     if kind is tuple:
@@ -512,7 +566,7 @@ def _span(item: Any) -> Span:
 
 def _cover(first: Any, last: Any) -> Span:
     a, b = _span(first), _span(last)
-    return Span(a.line, a.column, b.end_line, b.end_column, a.start, b.end)
+    return _new_span(Span, (a[0], a[1], b[2], b[3], a[4], b[5]))
 
 
 _STRING_DECODER = json.JSONDecoder(strict=False)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
-from pathlib import Path, PurePath
-from typing import Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-from .diagnostics import Diagnostic
+if TYPE_CHECKING:  # pragma: no cover
+    # Imported where it is used: a run whose files all passed (or came from `check`'s cache)
+    # prints without loading the diagnostics' classes.
+    from .diagnostics import Diagnostic
 
 FORMATS = ("text", "json", "json-lines", "github", "sarif")
 
@@ -47,6 +49,8 @@ class FileResult(NamedTuple):
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileResult:
+        from .diagnostics import Diagnostic
+
         diagnostics = tuple(
             Diagnostic(**{**d, "notes": tuple(d.get("notes", ()))}) for d in data["diagnostics"]
         )
@@ -173,6 +177,7 @@ def render_github(results: Iterable[FileResult]) -> str:
 def _uri(path: str) -> str:
     """A file's SARIF `uri`: relative paths stay relative (`/`-separated, percent-encoded), so
     code scanning resolves them against the repository; absolute ones become `file://` URIs."""
+    from pathlib import Path, PurePath
     from urllib.parse import quote
 
     pure = PurePath(path)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from ._schema_validators import VALIDATORS
@@ -22,7 +21,9 @@ from .model import AND, CONDITION_TYPE, DEPTH_LIMIT, OR, Source
 @cache
 def schema_text(source: Source) -> str:
     """The schema file of `source`, as shipped in the package."""
-    return resources.files("a2icond").joinpath(f"schemas/{source}.schema.json").read_text("utf-8")
+    from .fileio import package_text
+
+    return package_text(f"schemas/{source}.schema.json")
 
 
 @cache

@@ -15,7 +15,6 @@ It scans the text with its own small tokenizer, so it does not depend on the par
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import NamedTuple
 
@@ -91,6 +90,8 @@ def close_keyword(word: str, candidates: tuple[str, ...] | list[str]) -> str | N
     """The keyword `word` was probably meant to be, or None."""
     if not candidates:
         return None
+    import difflib  # only for a syntax error: not on the path of a file that parses
+
     found = difflib.get_close_matches(word.lower(), list(candidates), n=1, cutoff=CUTOFF)
     return found[0] if found else None
 

@@ -21,9 +21,13 @@ start recompiles every module (+30% or so). So the script compiles a2icond's pac
 `compileall`, and makes the untimed runs of both tools with that variable removed, which writes
 the `.pyc` of every module either of them imports (where the folder is writable).
 
+Both tools run in a clean virtual environment made for the run (see `clean_environment`), as in
+pre-commit's hook environments; `--here` runs this interpreter's console scripts instead.
+
     python bench/check_bench.py                 # 1,000 files, 7 repetitions
     python bench/check_bench.py --quick         # 200 files, 3 repetitions: does it run?
     python bench/check_bench.py --scan          # also: where parallel checking starts to pay
+    python bench/check_bench.py --here          # this interpreter's console scripts
 """
 
 from __future__ import annotations
@@ -73,6 +77,53 @@ def executable(name: str) -> str:
     if not found:
         sys.exit(f"check_bench: {name!r} is not installed (pip install -e '.[test]')")
     return found
+
+
+#: The console-script wrapper pip writes (pip's template, so both tools start as installed).
+WRAPPER = """#!{python}
+# -*- coding: utf-8 -*-
+import re
+import sys
+from {module} import {attr}
+if __name__ == "__main__":
+    sys.argv[0] = re.sub(r"(-script\\.pyw|\\.exe)?$", "", sys.argv[0])
+    sys.exit({attr}())
+"""
+
+
+def clean_environment(root: Path, a2icond_root: str) -> tuple[str, dict[str, str]]:
+    """A virtual environment in `root` that runs what this interpreter has installed, without
+    this interpreter's `site-packages` start-up hooks; returns its interpreter and console
+    scripts.
+
+    `python -m venv --without-pip`, then one `.pth` file naming a2icond's source folder and this
+    interpreter's `site-packages` (folders named in a `.pth` file are put on the path, but their
+    own `.pth` files are not run), then each tool's console script as pip writes it. This is
+    what pre-commit's own environments and a user's virtual environment look like: only what
+    was installed, no machine-wide hooks. (This sandbox's interpreter runs a `.pth` hook that
+    imports certifi on every start, about 50 ms that a user's machine does not have.)
+    """
+    import venv
+
+    where = root / "venv"
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(where)
+    python = where / "bin" / "python"
+    found = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    paths = [a2icond_root, *sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")})]
+    Path(found, "bench-paths.pth").write_text("\n".join(paths) + "\n", encoding="utf-8")
+    scripts = {}
+    for name in ("a2icond", "check-jsonschema"):
+        (entry,) = metadata.entry_points(group="console_scripts", name=name)
+        module, attr = entry.value.split(":")
+        script = where / "bin" / name
+        script.write_text(WRAPPER.format(python=python, module=module, attr=attr))
+        script.chmod(0o755)
+        scripts[name] = str(script)
+    scripts["python"] = str(python)
+    return str(python), scripts
 
 
 def compile_package() -> str:
@@ -210,12 +261,16 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="200 files, 3 runs: a smoke test")
     parser.add_argument("--scan", action="store_true", help="also time --jobs 1 vs default")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument(
+        "--here",
+        action="store_true",
+        help="run the console scripts of this interpreter, start-up hooks and all, instead of "
+        "a clean virtual environment's (see clean_environment)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.files, args.repeat = min(args.files, 200), min(args.repeat, 3)
 
-    a2icond = executable("a2icond")
-    cjs = executable("check-jsonschema")
     package = compile_package()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(
@@ -225,6 +280,14 @@ def main() -> int:
     )
     root = Path(tempfile.mkdtemp(prefix="a2icond-check-bench-"))
     try:
+        if args.here:
+            a2icond, cjs = executable("a2icond"), executable("check-jsonschema")
+            python = sys.executable
+            print("environment: this interpreter's console scripts (--here)")
+        else:
+            python, scripts = clean_environment(root, str(Path(package).parent))
+            a2icond, cjs = scripts["a2icond"], scripts["check-jsonschema"]
+            print(f"environment: a clean virtual environment ({Path(python).parent.parent})")
         conds, jsons = write_inputs(root, args.files)
         sizes = [Path(p).stat().st_size for p in conds]
         print(
@@ -248,6 +311,7 @@ def main() -> int:
         schema = ["--schemafile", str(SCHEMA)]
         n = len(conds)
         cases: dict[str, Case] = {
+            "python -c pass (the interpreter's own start)": plain([python, "-c", "pass"]),
             "a2icond check, 1 .cond, first run": first_run([a2icond, "check", conds[1]]),
             "check-jsonschema, 1 .json": plain([cjs, *schema, jsons[1]]),
             f"a2icond check, {n} .cond, first run": first_run([a2icond, "check", *conds]),
@@ -264,7 +328,7 @@ def main() -> int:
         )
         for name, samples in times.items():
             print(row(name, samples))
-        t = list(times.values())
+        t = list(times.values())[1:]
         print()
         for key, ours, theirs in (("one", t[0], t[1]), ("cold", t[2], t[4]), ("warm", t[3], t[4])):
             label, target, moonshot = TARGETS[key]

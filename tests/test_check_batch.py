@@ -49,3 +49,59 @@ def test_primers_pick_one_file_of_each_kind() -> None:
     items = [("a.cond", None), ("b.cond", None), ("c.JSON", None), ("d.json", None)]
     assert check._primers(items) == [0, 2]
     assert check._primers([("x.json", None)]) == [0]
+
+
+def test_a_worker_that_dies_loses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a worker did not deliver, the parent checks itself."""
+    import os
+
+    items = _files(tmp_path)
+    serial = check.check_all(items, 1)
+    parent, real = os.getpid(), check.check_one
+
+    def dies_in_a_worker(*item: object) -> object:
+        if os.getpid() != parent:
+            os._exit(7)
+        return real(*item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check, "check_one", dies_in_a_worker)
+    monkeypatch.setattr(check, "PARALLEL_THRESHOLD", 2)
+    assert check.check_all(items, 3) == serial
+
+
+def test_workers_deliver_their_share(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers really check files: the parent checks only what they leave."""
+    import os
+
+    items = _files(tmp_path) * 20
+    parent, real = os.getpid(), check.check_one
+    in_parent: list[str] = []
+
+    def counted(*item: object) -> object:
+        if os.getpid() == parent:
+            in_parent.append(str(item[0]))
+        return real(*item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check, "check_one", counted)
+    monkeypatch.setattr(check, "PARALLEL_THRESHOLD", 2)
+    parallel = check.check_all(items, 2)
+    from_parent = len(in_parent)
+    assert parallel == check.check_all(items, 1)
+    assert 0 < from_parent < len(items)  # the parent took some runs, the worker the rest
+
+
+def test_no_temporary_folder_means_no_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers write their results to a temporary file; without one, the parent checks all."""
+    import tempfile
+
+    items = _files(tmp_path)
+    serial = check.check_all(items, 1)
+
+    def refused(*args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    monkeypatch.setattr(check, "PARALLEL_THRESHOLD", 2)
+    assert check.check_all(items, 2) == serial

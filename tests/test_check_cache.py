@@ -110,7 +110,8 @@ def test_corrupt_and_foreign_caches_are_ignored(
     for wrong in (
         [1, 2, 3],
         "x",
-        [key, "not a result"],
+        [key, 5],
+        [key, ["not", "a", "result"]],
         [key, {"path": "elsewhere.cond", "diagnostics": [], "detail": "rekognition"}],
         [key, {"path": bad, "diagnostics": [{"message": 5}], "detail": ""}],
         [key, {"path": bad, "diagnostics": [{"message": "m", "severity": "fine"}]}],
@@ -162,28 +163,47 @@ def test_a_shared_cache_folder_is_not_used(
     shared.mkdir()
     shared.chmod(0o777)
     monkeypatch.setenv("A2ICOND_CACHE_DIR", str(shared))
-    forge(shared / cache.ResultCache({"source": None}, shared).path.name, files[1])
+    forge(shared / os.path.basename(cache.ResultCache({"source": None}, shared).path), files[1])
     assert run(capsys, str(files[1]))[0] == 1  # the forged entry is not read
     assert run(capsys, str(files[0]))[0] == 0
     assert [p.name for p in shared.iterdir()] == [
-        cache.ResultCache({"source": None}, shared).path.name
+        os.path.basename(cache.ResultCache({"source": None}, shared).path)
     ]  # and nothing is written there
 
 
 def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(check, "usable_cpus", lambda: 4)
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.0, 0.0))
+    monkeypatch.setattr(check, "_can_fork", lambda: True)
+    busy = [0]
+    monkeypatch.setattr(check, "busy_cpus", lambda: busy[0])
     assert check.worker_count(0, 10) == 1  # a small batch stays in one process
     assert check.worker_count(0, 1000) == 4
     assert check.worker_count(3, 10) == 3  # --jobs wins
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.9, 0.0, 0.0))
-    assert check.worker_count(0, 1000) == 4  # no CPU is wholly busy
+    busy[0] = 2
+    assert check.worker_count(0, 1000) == 2  # two CPUs busy, two idle
+    busy[0] = 3
+    assert check.worker_count(0, 1000) == 1
+    busy[0] = 9
+    assert check.worker_count(0, 1000) == 1
+    monkeypatch.setattr(check, "_can_fork", lambda: False)
+    busy[0] = 0
+    assert check.worker_count(0, 1000) == 1  # no fork, no workers
+
+
+def test_busy_cpus_reads_the_run_queue_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loadavg = tmp_path / "loadavg"
+    monkeypatch.setattr(check, "LOADAVG", str(loadavg))
+    # A minute's average of 1.9 (the previous run) but only this process running now.
+    loadavg.write_text("1.90 1.20 0.80 1/231 4242\n")
+    assert check.busy_cpus() == 0
+    loadavg.write_text("0.10 0.20 0.80 4/231 4242\n")
+    assert check.busy_cpus() == 3
+    # No such file (not Linux): the last minute's average, whole CPUs.
+    loadavg.unlink()
     monkeypatch.setattr(os, "getloadavg", lambda: (2.6, 0.0, 0.0))
-    assert check.worker_count(0, 1000) == 2  # two CPUs wholly busy, two idle
-    monkeypatch.setattr(os, "getloadavg", lambda: (3.9, 0.0, 0.0))
-    assert check.worker_count(0, 1000) == 1
-    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 0.0, 0.0))
-    assert check.worker_count(0, 1000) == 1
+    assert check.busy_cpus() == 2
+    loadavg.write_text("garbage\n")
+    assert check.busy_cpus() == 2
 
 
 def test_negative_jobs_is_a_usage_error(
@@ -196,13 +216,16 @@ def test_negative_jobs_is_a_usage_error(
 
 
 def test_the_cached_path_loads_no_compiler(files: list[Path]) -> None:
+    """Files that passed before are answered without the compiler, the model's classes or the
+    diagnostics' (a pass is kept as its detail alone)."""
     import subprocess
 
+    heavy = ("a2icond.compiler", "a2icond.parser", "a2icond.ast", "a2icond.model")
+    heavy += ("a2icond.diagnostics",)
     code = (
         "import sys\nfrom a2icond import cli\n"
         f"status = cli.main(['check', {str(files[0])!r}])\n"
-        "print(status, sorted(m for m in sys.modules if m in "
-        "('a2icond.compiler', 'a2icond.parser', 'a2icond.ast')))\n"
+        f"print(status, sorted(m for m in sys.modules if m in {heavy!r}))\n"
     )
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -224,3 +247,25 @@ def test_a_flow_file_is_checked_again_when_its_conditions_change(
     conditions.write_text(BAD, encoding="utf-8")
     status, out = run(capsys, str(flow))
     assert status == 1 and "600" in out
+
+
+def test_a_cached_run_imports_little(files: list[Path]) -> None:
+    """Every pre-commit run over unchanged files pays for what it imports: not the compiler,
+    the model or the diagnostics, and none of the standard modules that cost milliseconds
+    (run without `site`, so that nothing a site hook imported hides one)."""
+    import subprocess
+
+    heavy = ("a2icond.compiler", "a2icond.parser", "a2icond.ast", "a2icond.model")
+    heavy += ("a2icond.diagnostics", "dataclasses", "inspect", "pathlib", "shutil", "tempfile")
+    heavy += ("importlib.resources", "platformdirs", "difflib")
+    root = str(Path(__file__).resolve().parent.parent)
+    code = (
+        f"import sys\nsys.path.insert(0, {root!r})\nfrom a2icond import cli\n"
+        f"status = cli.main(['check', {str(files[0])!r}])\n"
+        f"print(status, sorted(m for m in sys.modules if m in {heavy!r}))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    again = subprocess.run(
+        [sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True
+    )
+    assert again.stdout.strip() == "0 []", again.stderr

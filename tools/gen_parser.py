@@ -160,8 +160,15 @@ def lexer_tables(data: dict[str, Any], memo: dict[int, Any]) -> dict[str, Any]:
     kept = [t for t in terminals if t["name"] not in embedded]
     if len(kept) >= 100:
         raise Unsupported("more than 99 terminals do not fit in one regex")
-    pattern = "|".join(f"(?P<{t['name']}>{_to_regexp(t['pattern'])})" for t in kept)
-    return {"pattern": pattern, "keywords": keywords, "ignore": ignore, "newline": newline}
+    pairs = [(t["name"], _to_regexp(t["pattern"])) for t in kept]
+    pattern = "|".join(f"(?P<{name}>{regexp})" for name, regexp in pairs)
+    return {
+        "pattern": pattern,
+        "terminals": pairs,
+        "keywords": keywords,
+        "ignore": ignore,
+        "newline": newline,
+    }
 
 
 def parser_tables(data: dict[str, Any], memo: dict[int, Any]) -> dict[str, Any]:
@@ -258,6 +265,10 @@ def render(grammar: Path) -> str:
         ),
         "#: Every terminal the lexer matches, in Lark's order of precedence, as one regex.",
         f"PATTERN = {lexer['pattern']!r}",
+        "#: The same terminals one by one: (name, regex), in the same order.",
+        "TERMINALS: tuple[tuple[str, str], ...] = (",
+        *(f"    {pair!r}," for pair in lexer["terminals"]),
+        ")",
         "",
         "#: Keywords inside identifier terminals: terminal -> {lowercase text: keyword}.",
         "KEYWORDS: dict[str, dict[str, str]] = {",

@@ -6,12 +6,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..model import SOURCES as SOURCES
+from ..vocabulary import SOURCES as SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     from ..aws.flow import Built
     from ..diagnostics import Diagnostic
     from ..model import Conditions
@@ -261,9 +262,11 @@ def expand_files(paths: Iterable[str], suffixes: tuple[str, ...]) -> tuple[list[
     files: list[str] = []
     empty: list[str] = []
     for given in paths:
-        if given == "-" or not Path(given).is_dir():
+        if given == "-" or not os.path.isdir(given):
             files.append(given)
             continue
+        from pathlib import Path
+
         before = len(files)
         for root, dirs, names in os.walk(given):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)

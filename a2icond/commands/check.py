@@ -15,7 +15,8 @@ import argparse
 import math
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ._common import (
     EXIT_OK,
@@ -37,8 +38,12 @@ PARALLEL_THRESHOLD = 400
 #: What `check` reads in a folder (see `_common.expand_files`): `.toml` means `*.flow.toml`.
 CHECKED_SUFFIXES = (".cond", ".json", ".toml", ".py", ".ipynb", ".tf")
 
-#: Chunks per worker (see `check_all`).
-CHUNKS_PER_JOB = 4
+#: Linux's load figures; the fourth field is `running/total` scheduling entities.
+LOADAVG = "/proc/loadavg"
+
+#: Runs of files per process (see `_forked`): enough that a process the machine slows down
+#: takes fewer of them, few enough that claiming one costs nothing.
+RUNS_PER_JOB = 16
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -91,14 +96,13 @@ def _jobs(text: str) -> int:
 def check_one(path: str, source: str | None, data: bytes | None = None) -> FileResult:
     """Check one file (its bytes `data`, when already read): its diagnostics (and its text, for
     the report), or its source."""
-    from pathlib import Path
 
     from ..compiler import load_text
     from ..diagnostics import CompileError
     from ..fileio import decode, read_text
     from ..report import FileResult
 
-    suffix = Path(path).suffix.lower()
+    suffix = os.path.splitext(path)[1].lower()
     if suffix == ".toml":
         return _check_flow(path)
     text: str | None = None
@@ -116,7 +120,7 @@ def check_one(path: str, source: str | None, data: bytes | None = None) -> FileR
         )
         diagnostics = list(result.diagnostics)
         detail = result.source
-        if Path(path).suffix.lower() == ".json" and source is None:
+        if suffix == ".json" and source is None:
             from ..jsonconditions import infer_source
 
             detail = infer_source(result.to_dict())[0] or "either source"
@@ -167,11 +171,6 @@ def _check_flow(path: str) -> FileResult:
 Item = tuple[Any, ...]
 
 
-def _check_chunk(chunk: list[Item]) -> list[FileResult]:
-    """One worker's share: a run of files, so that results go back in few, large messages."""
-    return [check_one(*item) for item in chunk]
-
-
 def usable_cpus() -> int:
     """CPUs this process may run on (a container's CPU set, not the host's count)."""
     if hasattr(os, "sched_getaffinity"):
@@ -179,31 +178,39 @@ def usable_cpus() -> int:
     return os.cpu_count() or 1
 
 
-def _fork_context() -> Any:
-    """Fork where it is safe (Linux), so workers inherit the loaded compiler; else the default."""
-    import multiprocessing
-
-    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return None
+def busy_cpus() -> int:
+    """CPUs other processes are using now: on Linux the run queue at this instant, less this
+    process (`/proc/loadavg`'s fourth field); elsewhere the last minute's load average, whole
+    CPUs only. The instant matters more than the minute's average, which still counts the
+    previous `a2icond check` of a pre-commit run or a benchmark as busy."""
+    try:
+        with open(LOADAVG, "rb") as fh:
+            running = int(fh.read().split()[3].split(b"/")[0])
+        return max(0, running - 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return math.floor(os.getloadavg()[0])
+    except (AttributeError, OSError):  # not on every platform
+        return 0
 
 
 def worker_count(requested: int, files: int) -> int:
     """Processes for `files` files: `--jobs` when given; else one for a small batch, or as many
-    as the CPUs this process may use that the load average (last minute) leaves idle. A CPU
-    counts as busy only when the load fills it whole (0.9 on two CPUs leaves both: a developer's
-    editor, or the previous run, is not a reason to stay serial). On a busy machine workers only
-    compete with each other and with the rest: one process it is."""
+    as the CPUs this process may use that other processes leave idle. On a busy machine,
+    workers only compete with each other and with the rest: one process it is."""
     if requested:
         return requested
-    if files < PARALLEL_THRESHOLD:
+    if files < PARALLEL_THRESHOLD or not _can_fork():
         return 1
     cpus = usable_cpus()
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # not on every platform
-        load = 0.0
-    return max(1, min(cpus, cpus - math.floor(load)))
+    return max(1, min(cpus, cpus - busy_cpus()))
+
+
+def _can_fork() -> bool:
+    """Workers are forked, which is safe and cheap on Linux; elsewhere `check` runs in one
+    process (macOS's system libraries are not fork-safe; Windows has no fork)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
 def _primers(items: list[Item]) -> list[int]:
@@ -217,26 +224,103 @@ def _primers(items: list[Item]) -> list[int]:
 
 
 def check_all(items: list[Item], jobs: int) -> list[FileResult]:
-    """Check every file, in order; large batches over `jobs` processes.
-
-    One file of each kind is checked here before any worker starts: that imports the compiler
-    and loads the grammar and the schemas once, and the forked workers inherit them instead of
-    each paying for them. The rest is cut into `CHUNKS_PER_JOB` runs per worker, which evens
-    out a worker that the machine slows down without sending a message per file.
-    """
-    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
+    """Every file's result, in order; a large batch over `jobs` processes (see `_forked`)."""
+    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD or not _can_fork():
         return [check_one(*item) for item in items]
-    from concurrent.futures import ProcessPoolExecutor
+    return _forked(items, jobs)
 
-    done = {i: check_one(*items[i]) for i in _primers(items)}
-    rest = [item for i, item in enumerate(items) if i not in done]
-    size = -(-len(rest) // (jobs * CHUNKS_PER_JOB))
-    chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(chunks)), mp_context=_fork_context()
-    ) as pool:
-        from_workers = iter(r for chunk in pool.map(_check_chunk, chunks) for r in chunk)
-        return [done[i] if i in done else next(from_workers) for i in range(len(items))]
+
+def _forked(items: list[Item], jobs: int) -> list[FileResult]:
+    """Check `items` in this process and `jobs - 1` forked ones, all taking runs of files as
+    they go, so that a process the machine slows down just takes fewer.
+
+    One file of each kind is checked first, which imports the compiler and loads the schemas
+    once: the forked workers inherit them. The runs are numbers in a pipe that every process
+    reads four bytes at a time (a read that small is atomic), until the pipe is empty. A worker
+    writes its results as JSON lines to a temporary file of its own (unlinked, so no one else
+    can open it) and exits; whatever a worker did not deliver, this process checks itself.
+    """
+    import tempfile
+
+    results: dict[int, FileResult] = {i: check_one(*items[i]) for i in _primers(items)}
+    rest = [i for i in range(len(items)) if i not in results]
+    size = max(1, -(-len(rest) // (jobs * RUNS_PER_JOB)))
+    runs = [rest[i : i + size] for i in range(0, len(rest), size)]
+    claims, feed = os.pipe()
+    try:
+        os.write(feed, b"".join(n.to_bytes(4, "little") for n in range(len(runs))))
+    finally:
+        os.close(feed)
+    workers: list[tuple[int, Any]] = []
+    try:
+        for _ in range(jobs - 1):
+            try:
+                out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _delivered
+            except OSError:  # no temporary folder to write in: fewer workers
+                break
+            try:
+                pid = os.fork()
+            except OSError:  # no process to spare: fewer workers
+                out.close()
+                break
+            if pid == 0:  # the worker
+                _work(items, runs, claims, out)
+            workers.append((pid, out))
+        for n in _claimed(claims):
+            for i in runs[n]:
+                results[i] = check_one(*items[i])
+    finally:
+        os.close(claims)
+        for pid, out in workers:
+            os.waitpid(pid, 0)
+            results.update(_delivered(out))
+    return [results[i] if i in results else check_one(*items[i]) for i in range(len(items))]
+
+
+def _claimed(claims: int) -> Iterator[int]:
+    """The numbers of the runs this process takes, until none is left."""
+    while True:
+        data = os.read(claims, 4)
+        if len(data) < 4:
+            return
+        yield int.from_bytes(data, "little")
+
+
+def _work(items: list[Item], runs: list[list[int]], claims: int, out: Any) -> NoReturn:
+    """A worker's life: check the runs it claims, write `[index, result]` lines, exit without
+    running anything of the parent's (no atexit, no flushing of its buffers)."""
+    import json
+    import signal
+
+    status = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it
+        with open(out.fileno(), "w", encoding="utf-8", closefd=False) as stream:
+            for n in _claimed(claims):
+                for i in runs[n]:
+                    entry = [i, check_one(*items[i]).to_json()]
+                    stream.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _delivered(out: Any) -> dict[int, FileResult]:
+    """The results a worker wrote (a torn last line, from a worker that died, is dropped)."""
+    import json
+
+    from ..report import FileResult
+
+    found: dict[int, FileResult] = {}
+    out.seek(0)
+    with out:
+        for line in out.read().decode("utf-8").splitlines():
+            try:
+                i, data = json.loads(line)
+                found[i] = FileResult.from_json(data)
+            except (ValueError, TypeError, KeyError):
+                continue
+    return found
 
 
 def run(args: argparse.Namespace) -> int:
@@ -253,6 +337,24 @@ def run(args: argparse.Namespace) -> int:
             status = EXIT_PROBLEMS
     print_report(results, args.output_format, verbose=args.verbose)
     return status
+
+
+def _read_bytes(path: str) -> bytes | None:
+    """A file's bytes, or None when it cannot be read (`check_one` then reports why). Plain
+    `os` calls: a third of the cost of `open()` for the small files a batch is made of."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def check_cached(
@@ -274,11 +376,7 @@ def check_cached(
         # A flow file's result depends on the conditions file it names, not only on its own
         # bytes, so it is always checked afresh.
         if path != "-" and not path.lower().endswith(".toml"):
-            try:
-                with open(path, "rb") as fh:
-                    data = fh.read()
-            except OSError:
-                data = None  # check_one reports it
+            data = _read_bytes(path)
         if data is not None:
             key = cache.digest(data)
             results[i] = store.get(path, key)

@@ -65,18 +65,23 @@ DOMAIN = Interval(LOW, True, HIGH, True)
 def threshold_interval(op: str, value: float) -> Interval:
     """The confidences that pass `confidence OP value`, within 0..100."""
     if op == "<":
-        shape = Interval(LOW, True, value, False)
+        lo, lo_closed, hi, hi_closed = LOW, True, value, False
     elif op == "<=":
-        shape = Interval(LOW, True, value, True)
+        lo, lo_closed, hi, hi_closed = LOW, True, value, True
     elif op == ">":
-        shape = Interval(value, False, HIGH, True)
+        lo, lo_closed, hi, hi_closed = value, False, HIGH, True
     elif op == ">=":
-        shape = Interval(value, True, HIGH, True)
+        lo, lo_closed, hi, hi_closed = value, True, HIGH, True
     elif op == "=":
-        shape = Interval(value, True, value, True)
+        lo, lo_closed, hi, hi_closed = value, True, value, True
     else:
         raise KeyError(op)
-    return shape & DOMAIN
+    # The shape `& DOMAIN`, without building either.
+    if (lo, not lo_closed) < (LOW, False):
+        lo, lo_closed = LOW, True
+    if (hi, hi_closed) > (HIGH, True):
+        hi, hi_closed = HIGH, True
+    return Interval(lo, lo_closed, hi, hi_closed)
 
 
 Union = tuple[Interval, ...]
@@ -160,16 +165,19 @@ def _check_threshold(
     in_group: bool = False,
 ) -> None:
     interval = threshold_interval(threshold.op, threshold.value.value)
+    empty = interval.empty
+    if not empty and interval != DOMAIN:  # one interval covers 0..100 only by being it
+        return  # the usual case: nothing to say
     what = "label" if isinstance(atom, ast.LabelCheck) else "key"
     shown = f"{'word ' if threshold.word else ''}confidence {threshold.op} "
     shown += threshold.value.text
-    if interval.empty:
+    if empty:
         context.warn(
             threshold.span,
             NEVER_HOLDS,
             f"`{shown}` never holds: {RUNS}",
         )
-    elif covers_domain((interval,)):
+    else:
         tail = (
             "the whole group always holds"
             if in_group
@@ -307,6 +315,15 @@ def _fraction_warning(context: Context, number: ast.Number, shown: str, meant: s
 @registry.rule(ast.LabelCheck, ast.KeyCheck, codes=(FRACTION,))
 def check_fraction(context: Context, atom: ast.LabelCheck | ast.KeyCheck) -> None:
     test = atom.test
+    numbers = (
+        (test.low, test.high)
+        if isinstance(test, ast.Between)
+        else (test.value,)
+        if isinstance(test, ast.Threshold)
+        else tuple(t.value for t in test.thresholds)
+    )
+    if not any(0 < n.value < 1 for n in numbers):
+        return  # the usual case: nothing to say
     measure = "word confidence" if getattr(test, "word", False) else "confidence"
     if isinstance(test, ast.Between):
         shown = f"{measure} between {test.low.text} and {test.high.text}"

@@ -156,3 +156,63 @@ def test_fmt_diff_of_a_large_file_of_repeated_comments(tmp_path: Path) -> None:
     assert done.stdout.startswith(f"--- {path} (original)\n+++ {path} (formatted)\n")
     assert _apply(text, done.stdout) == format_source(text)
     assert path.read_text() == text  # --diff writes nothing
+
+
+_BREAKS = [
+    " ",
+    " ",
+    "\n",
+    "\n\n",
+    "\n# own\n",
+    "\n# one\n# two\n\n\n# three\n",
+    "\n  # indented\n   \n# after a blank\n",
+    "  # trailing\n",
+    "  # a2icond: ignore\n",
+    "\n# a2icond: ignore[A2I101]\n# plain\n",
+    "\n#\r\n#\t\n",
+]
+
+
+def _relaid(rng: random.Random, text: str) -> str:
+    """`text` without its comments, its words joined by random breaks and comment runs."""
+    code = [line for line in text.split("\n") if not line.lstrip().startswith("#")]
+    words = " ".join(code).split()
+    head = rng.choice(["", "# top\n", "# top\n\n# more\n\n"])
+    out, quotes = [head], 0
+    for word in words:
+        quotes += word.count('"') - word.count('\\"')
+        out.append(word + (" " if quotes % 2 else rng.choice(_BREAKS)))  # not inside a string
+    return "".join(out) + rng.choice(["", "\n# end\n"])
+
+
+def test_a_run_of_comments_formats_as_its_comments_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The formatter takes consecutive own-line comments as one entry (fast on 1 MiB of
+    them); the text must be what placing them one at a time gives."""
+    from functools import partial
+
+    from a2icond import formatter
+
+    root = Path(__file__).parent.parent
+    sources = [p.read_text() for p in sorted((root / "examples").rglob("*.cond"))]
+    sources += [
+        p.read_text() for p in sorted((root / "tests/data/authoring/fmt").glob("*.input.cond"))
+    ]
+    rng = random.Random(11)
+    texts = sources + [_relaid(rng, rng.choice(sources)) for _ in range(300)]
+    real = formatter._comments
+    compared = 0
+    for text in texts:
+        try:
+            program = parser.parse(text)
+            raw = formatter._raw_warnings(program, None)
+        except Exception:  # a relaid text the grammar refuses: nothing to compare
+            continue
+        runs = formatter.render(program, text, raw)
+        monkeypatch.setattr(formatter, "_comments", partial(real, runs=False))
+        one_by_one = formatter.render(program, text, raw)
+        monkeypatch.setattr(formatter, "_comments", real)
+        assert runs == one_by_one, text
+        compared += 1
+    assert compared > 200

@@ -276,7 +276,7 @@ def test_fmt_in_place_in_a_read_only_folder(
     """As root a folder is never read-only, so the folder refusing the temporary file is
     played by `mkstemp` failing the way it does there."""
     messy = write(tmp_path, "m.cond", 'source rekognition\nlabel   "Explicit"  confidence>50\n')
-    monkeypatch.setattr("a2icond.fileio.tempfile.mkstemp", _read_only_folder)
+    monkeypatch.setattr("tempfile.mkstemp", _read_only_folder)
     assert main(["fmt", str(messy)]) == 1
     err = capsys.readouterr().err
     assert f"{messy}: error: cannot write: Permission denied" in err

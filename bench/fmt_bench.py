@@ -11,8 +11,9 @@ included, the way a user (or pre-commit) runs it:
 Shapes: half a million `#` lines, comment lines with blank lines between them, ignore comments,
 one huge comment line, blank lines, spaces, comment lines that fmt changes (a few hundred
 distinct texts: `difflib` went quadratic on them), a long `and` chain and long key declarations
-(both refused as too long for A2I, after a full compile), and 1 MiB of distinct unknown label
-names (`check`: the label suggestions).
+(both refused as too long for A2I, after a full compile), 1 MiB of distinct unknown label
+names and of declared keys with as many undeclared names (`check`: the "did you mean"
+suggestions).
 
 Bytecode: this environment may set PYTHONDONTWRITEBYTECODE=1; the script compiles the package
 with `compileall` first (as `check_bench.py` does), so no run pays for recompiling.
@@ -84,6 +85,14 @@ def unknown_labels(size: int) -> str:
         total += len(line)
 
 
+def undeclared_keys(size: int) -> str:
+    """As many declared keys as undeclared names in conditions (`check`: key suggestions)."""
+    count = size // 50
+    decls = "".join(f'key k{i} = "Key {i}"\n' for i in range(count))
+    refs = "\nor ".join(f"q{i} confidence < 90" for i in range(count))
+    return f"source textract\n\n{decls}\n{refs}\n"
+
+
 #: name -> (command, text of the given size)
 SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
     "hash-lines": ("fmt", lambda n: fill(n, "#\n")),
@@ -105,6 +114,7 @@ SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
         ),
     ),
     "labels": ("check", unknown_labels),
+    "undeclared-keys": ("check", undeclared_keys),
 }
 
 

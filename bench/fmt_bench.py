@@ -104,7 +104,20 @@ SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
     "blank-lines": ("fmt", lambda n: fill(n, "\n")),
     "spaces": ("fmt", lambda n: fill(n, " ")),
     "changed-comments": ("fmt", distinct_comments),
+    "members-comment": ("fmt", lambda n: fill(n, f"or {MEMBER}  # c\n", HEAD + MEMBER + "\n", "")),
+    "members-ignore": (
+        "fmt",
+        lambda n: fill(n, f"or {MEMBER}  # a2icond: ignore\n", HEAD + MEMBER + "\n", ""),
+    ),
     "and-chain": ("fmt", lambda n: fill(n, f"and {MEMBER}  # c\n", HEAD + MEMBER + "\n", "")),
+    "unused-keys": (
+        "fmt",
+        lambda n: (
+            "source textract\n\n"
+            + "".join(f'key k{i} = "Key {i}" aka "A {i}"\n' for i in range((n - 60) // 40))
+            + "\nk0 confidence < 90\n"
+        ),
+    ),
     "key-aliases": (
         "fmt",
         lambda n: (

@@ -114,8 +114,21 @@ def _all(results: Iterable[FileResult]) -> list[Diagnostic]:
 
 
 def render_text(results: Iterable[FileResult], *, color: bool = False) -> str:
-    """Every diagnostic, rustc-style, file by file (empty when there are none)."""
-    return "\n".join(d.render(r.text_of(d), color=color) for r in results for d in r.diagnostics)
+    """Every diagnostic, rustc-style, file by file (empty when there are none). Each text is
+    split into lines once, not once per diagnostic (which made 26,000 warnings in 1 MiB take
+    half a minute)."""
+    out: list[str] = []
+    for r in results:
+        split: dict[int, list[str]] = {}
+        for d in r.diagnostics:
+            text = r.text_of(d)
+            lines = None
+            if text is not None:
+                lines = split.get(id(text))
+                if lines is None:
+                    lines = split[id(text)] = text.split("\n")
+            out.append(d.render(text, color=color, lines=lines))
+    return "\n".join(out)
 
 
 def as_dict(d: Diagnostic) -> dict[str, Any]:

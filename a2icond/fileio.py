@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-from pathlib import Path
 
 from .diagnostics import CompileError, Diagnostic
 
@@ -61,7 +60,8 @@ def read_text(path: str | os.PathLike[str], filename: str | None = None) -> str:
 
             data = sys.stdin.buffer.read()
         else:
-            data = Path(path).read_bytes()
+            with open(path, "rb") as fh:
+                data = fh.read()
     except OSError as exc:
         raise CompileError(
             [Diagnostic(f"cannot read file: {exc.strerror or exc}", filename=name, code="A2I010")]
@@ -85,6 +85,8 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
     A crash or a full disk leaves either the old file or the new one, never half of one.
     The file keeps its permissions when it already exists.
     """
+    from pathlib import Path
+
     target = Path(path)
     if target.is_dir():  # refuse before leaving a temporary file in the folder above
         raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))

@@ -6,14 +6,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
+from typing import TYPE_CHECKING
 
 from .. import ast
-from ..closematch import CloseMatcher
 from ..model import LABEL_CHECK, LABEL_NAME
 from . import registry
 from .context import Context, Reporter, quote
 from .json import JsonCondition, JsonContext
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..closematch import CloseMatcher
 
 FAMILY = "labels"
 
@@ -42,11 +44,9 @@ class LabelNames:
 
 @cache
 def label_names() -> LabelNames:
-    data = json.loads(
-        resources.files("a2icond")
-        .joinpath("data/rekognition-moderation-labels.json")
-        .read_text("utf-8")
-    )
+    from ..fileio import package_text
+
+    data = json.loads(package_text("data/rekognition-moderation-labels.json"))
     model_7 = tuple(dict.fromkeys(item["Name"] for item in data["model_7"]))
     model_6_1 = tuple(dict.fromkeys(item["Name"] for item in data["model_6_1"]))
     # "Explicit Nudity (top level)" describes a level, not a name; model 7 still has the name.
@@ -66,6 +66,8 @@ def _lookups() -> tuple[dict[str, str], dict[str, str], frozenset[str], frozense
 @cache
 def _suggest_matcher() -> CloseMatcher:
     """suggest_label's candidates: lower-cased old names, then model-7 names."""
+    from ..closematch import CloseMatcher  # difflib: only once a name is unknown
+
     lowered, old_lowered, _, _ = _lookups()
     return CloseMatcher(list({**old_lowered, **lowered}))
 
@@ -73,6 +75,8 @@ def _suggest_matcher() -> CloseMatcher:
 @cache
 def _closest_names() -> tuple[dict[str, str], CloseMatcher]:
     """Lower-cased model 6.1 and model 7 names (model 7 winning a clash), and their matcher."""
+    from ..closematch import CloseMatcher
+
     names = label_names()
     lowered = {n.lower(): n for n in names.model_6_1}
     lowered.update({n.lower(): n for n in names.model_7})

@@ -182,6 +182,7 @@ class Machine:
         counting as Lark's basic lexer gives them."""
         keywords, newline_types, callbacks = self.keywords, self.newline, self.callbacks
         match = self.token_pattern.match
+        comments, Comment = _state.comments, ast.Comment
         out: list[Token] = []
         append = out.append
         pos, end = 0, len(text)
@@ -219,6 +220,8 @@ class Machine:
                 if found is None and not value.isascii():
                     found = self.unicode_keyword(kind, value)
                 append(Token(found or kind, value, span))
+            elif kind == "COMMENT":  # what `_collect_comment` does, without a Token per line
+                comments.append(Comment(value.rstrip("\r"), span))
             elif kind in callbacks:
                 callbacks[kind](Token(kind, value, span))
             else:

@@ -175,6 +175,11 @@ class Machine:
         )
         self.token_pattern = re.compile(f"{skip}(?:{kept})")
         self.skip_pattern = re.compile(skip)
+        # A comment followed by more comment lines (blanks between): taken in one match, then
+        # walked comment by comment, which is most of the work of a file of comments.
+        comment = dict(terminals)["COMMENT"]
+        self.comment_run = re.compile(f"(?:(?>(?:{blanks})+)(?:{comment}))+").match
+        self.comment_lines = re.compile(comment).finditer
 
     def lex(self, text: str) -> tuple[list[Token], UnexpectedCharacters | None]:
         """The tokens of `text`, comments passed to their callback, blanks dropped, up to the
@@ -222,6 +227,18 @@ class Machine:
                 append(Token(found or kind, value, span))
             elif kind == "COMMENT":  # what `_collect_comment` does, without a Token per line
                 comments.append(Comment(value.rstrip("\r"), span))
+                run = self.comment_run(text, stop)
+                if run is not None:
+                    before = stop
+                    for found in self.comment_lines(text, stop, run.end()):
+                        start, stop = found.span()
+                        end_line = end_line + text.count("\n", before, start)
+                        end_line_start = text.rindex("\n", before, start) + 1
+                        column = start - end_line_start + 1
+                        value = found.group()
+                        span = (end_line, column, end_line, column + stop - start, start, stop)
+                        comments.append(Comment(value.rstrip("\r"), _new_span(Span, span)))
+                        before = stop
             elif kind in callbacks:
                 callbacks[kind](Token(kind, value, span))
             else:

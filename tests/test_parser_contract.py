@@ -236,3 +236,35 @@ def test_long_chains_parse_in_linear_time() -> None:
     for joiner in ("\nand ", "\nor "):
         small, large = best(chain(2000, joiner)), best(chain(16000, joiner))
         assert large < 24 * small, (joiner, small, large)  # linear: 8x; quadratic: 64x
+
+
+def _comment_places(run: Callable[[str], Any], text: str) -> Any:
+    """Each comment's text and exact span (spans are left out of AST equality), or the error."""
+    reset()
+    try:
+        run(text)
+        return [(c.text, tuple(c.span)) for c in parser._state.comments]
+    except Exception as exc:  # the same error either way is checked by the tests above
+        return type(exc).__name__.startswith("Unexpected")
+    finally:
+        reset()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", " ", "\t", "\f", "  \t", "\r"]),
+            st.sampled_from(["", "#", "# a", "#  # b\r", "#é ſ", "#\f"]),
+            st.sampled_from(["\n", "\r\n", "\n\n", "\n \n", "\n\f\n"]),
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(["", 'label "x" confidence > 5', "sample 5% # end"]),
+)
+def test_comment_lines_are_placed_as_lark_places_them(lines: list[Any], body: str) -> None:
+    """Runs of comment lines are taken in one match (`Machine.lex`): every comment keeps the
+    line, column and offsets Lark's lexer gives it."""
+    text = "".join(a + b + c for a, b, c in lines)
+    for program in (text + body, body + "\n" + text, text + body + "\n" + text):
+        assert _comment_places(parser._run, program) == _comment_places(lark_parse(), program)

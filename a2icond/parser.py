@@ -230,14 +230,15 @@ class Machine:
                 run = self.comment_run(text, stop)
                 if run is not None:
                     before = stop
-                    for found in self.comment_lines(text, stop, run.end()):
-                        start, stop = found.span()
+                    for line_match in self.comment_lines(text, stop, run.end()):
+                        start, stop = line_match.span()
                         end_line = end_line + text.count("\n", before, start)
                         end_line_start = text.rindex("\n", before, start) + 1
                         column = start - end_line_start + 1
-                        value = found.group()
-                        span = (end_line, column, end_line, column + stop - start, start, stop)
-                        comments.append(Comment(value.rstrip("\r"), _new_span(Span, span)))
+                        place = (end_line, column, end_line, column + stop - start, start, stop)
+                        comments.append(
+                            Comment(line_match.group().rstrip("\r"), _new_span(Span, place))
+                        )
                         before = stop
             elif kind in callbacks:
                 callbacks[kind](Token(kind, value, span))

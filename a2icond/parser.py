@@ -175,11 +175,15 @@ class Machine:
         )
         self.token_pattern = re.compile(f"{skip}(?:{kept})")
         self.skip_pattern = re.compile(skip)
-        # A comment followed by more comment lines (blanks between): taken in one match, then
-        # walked comment by comment, which is most of the work of a file of comments.
-        comment = dict(terminals)["COMMENT"]
-        self.comment_run = re.compile(f"(?:(?>(?:{blanks})+)(?:{comment}))+").match
-        self.comment_lines = re.compile(comment).finditer
+        # A comment followed by more comment lines (blanks between) is taken in one match, then
+        # split into lines: most of the work of a file of comments. Only for comments as the
+        # grammar writes them now (`#` to the end of the line), which `lex` relies on.
+        comment = dict(terminals).get("COMMENT")
+        self.comment_run = (
+            re.compile(f"(?:(?>(?:{blanks})+)(?:{comment}))+").match
+            if comment == "#[^\n]*" and blanks
+            else None
+        )
 
     def lex(self, text: str) -> tuple[list[Token], UnexpectedCharacters | None]:
         """The tokens of `text`, comments passed to their callback, blanks dropped, up to the
@@ -227,19 +231,21 @@ class Machine:
                 append(Token(found or kind, value, span))
             elif kind == "COMMENT":  # what `_collect_comment` does, without a Token per line
                 comments.append(Comment(value.rstrip("\r"), span))
-                run = self.comment_run(text, stop)
-                if run is not None:
-                    before = stop
-                    for line_match in self.comment_lines(text, stop, run.end()):
-                        start, stop = line_match.span()
-                        end_line = end_line + text.count("\n", before, start)
-                        end_line_start = text.rindex("\n", before, start) + 1
-                        column = start - end_line_start + 1
-                        place = (end_line, column, end_line, column + stop - start, start, stop)
-                        comments.append(
-                            Comment(line_match.group().rstrip("\r"), _new_span(Span, place))
-                        )
-                        before = stop
+                run = self.comment_run(text, stop) if self.comment_run else None
+                if run is not None:  # the rest of the run, line by line
+                    line_no, off = end_line, stop
+                    for piece in text[stop : run.end()].split("\n"):
+                        at = piece.find("#")
+                        if at >= 0:  # blanks, then a comment to the end of the line
+                            width = len(piece)
+                            place = (line_no, at + 1, line_no, width + 1, off + at, off + width)
+                            comments.append(
+                                Comment(piece[at:].rstrip("\r"), _new_span(Span, place))
+                            )
+                            end_line, end_line_start = line_no, off
+                        off += len(piece) + 1
+                        line_no += 1
+                    stop = run.end()
             elif kind in callbacks:
                 callbacks[kind](Token(kind, value, span))
             else:

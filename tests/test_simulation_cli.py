@@ -152,3 +152,19 @@ def test_simulate_usage_errors(
         main(["simulate", str(cond), str(corpus), *option])
     assert info.value.code == 2
     assert "error" in capsys.readouterr().err
+
+
+def test_a_line_that_is_not_utf8_inside_a_string_is_one_located_error(
+    capsys: pytest.CaptureFixture[str], cond: Path, tmp_path: Path
+) -> None:
+    """msgspec reports such bytes as a UnicodeDecodeError, which the fast decoder let escape:
+    the run ended in a usage error with no report (found by the fuzz campaign)."""
+    good = json.dumps(rekognition([("Explicit", 95.0)])).encode()
+    bad = good.replace(b"Explicit", b"Expl\xffcit")
+    lines = tmp_path / "responses.jsonl"
+    lines.write_bytes(b"\n".join([good, bad, good]) + b"\n")
+    code, out, err = run(capsys, "simulate", str(cond), str(lines))
+    assert code == 1  # the other lines are reported
+    assert "documents             2  (1 could not be read, listed above)" in out
+    assert f"{lines}:2: error: not UTF-8 text" in err
+    assert "codec" not in err

@@ -205,7 +205,9 @@ def _fast(data: bytes, name: str) -> Response | None:
 def _decode_fast(data: bytes, name: str) -> Response | None:
     try:
         doc = _DECODER.decode(data)
-    except (msgspec.DecodeError, RecursionError):
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
+        # Not for the fast path (msgspec reports bytes that are not UTF-8 as a
+        # UnicodeDecodeError): the full path says where the document is wrong.
         return None
     if doc.activation is not _UNSET or doc.c_activation is not _UNSET:
         return None

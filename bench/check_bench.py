@@ -27,6 +27,7 @@ pre-commit's hook environments; `--here` runs this interpreter's console scripts
     python bench/check_bench.py                 # 1,000 files, 7 repetitions
     python bench/check_bench.py --quick         # 200 files, 3 repetitions: does it run?
     python bench/check_bench.py --scan          # also: where parallel checking starts to pay
+    python bench/check_bench.py --busy 2        # the scan with two CPU-bound processes running
     python bench/check_bench.py --here          # this interpreter's console scripts
 """
 
@@ -233,25 +234,56 @@ def compile_in_process(runs: int) -> list[float]:
 
 
 def scan(conds: list[str], a2icond: str, repeat: int, env: dict[str, str]) -> None:
-    """Serial (`--jobs 1`) against the default batch strategy, for growing batches."""
+    """Serial (`--jobs 1`), the default and `--jobs 2` for growing batches; then, for the whole
+    batch, two serial processes side by side on half the files each: what two CPUs give on this
+    machine, the ceiling of any parallel `check`."""
     print(f"\nwhere parallel checking pays (a2icond check --no-cache; median of {repeat} runs):")
-    print(f"{'files':>6} {'--jobs 1 wall':>14} {'cpu':>8} {'default wall':>14} {'cpu':>8}")
+    heads = ("--jobs 1", "default", "--jobs 2")
+    print(f"{'files':>6}" + "".join(f"{h + ' wall':>16} {'cpu':>7}" for h in heads))
     for n in (50, 100, 200, 400, 1000):
         if n > len(conds):
             break
-        serial = [a2icond, "check", "--no-cache", "--jobs", "1", *conds[:n]]
-        default = [a2icond, "check", "--no-cache", *conds[:n]]
+        base = [a2icond, "check", "--no-cache"]
+        commands = {
+            "--jobs 1": [*base, "--jobs", "1", *conds[:n]],
+            "default": [*base, *conds[:n]],
+            "--jobs 2": [*base, "--jobs", "2", *conds[:n]],
+        }
         cases: dict[str, Case] = {
-            "serial": lambda cmd=serial: (cmd, env),  # type: ignore[misc]
-            "default": lambda cmd=default: (cmd, env),  # type: ignore[misc]
+            name: (lambda cmd=cmd: (cmd, env))  # type: ignore[misc]
+            for name, cmd in commands.items()
         }
         times = measure(cases, repeat)
-        cells = [
-            f"{statistics.median(f(times[k])):12.3f} s"
-            for k in ("serial", "default")
-            for f in (walls, cpus)
+        cells = "".join(
+            f"{statistics.median(walls(times[h])):14.3f} s {statistics.median(cpus(times[h])):7.3f}"
+            for h in heads
+        )
+        print(f"{n:>6}{cells}")
+    half = len(conds) // 2
+    pair = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        procs = [
+            subprocess.Popen(
+                [a2icond, "check", "--no-cache", "--jobs", "1", *part],
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
+            for part in (conds[:half], conds[half:])
         ]
-        print(f"{n:>6} {cells[0]} {cells[1][6:]} {cells[2]} {cells[3][6:]}")
+        for proc in procs:
+            proc.wait()
+        pair.append(time.perf_counter() - start)
+    print(
+        f"two serial processes side by side, {half} files each: "
+        f"{statistics.median(pair):.3f} s (median of {repeat})"
+    )
+
+
+def busy(count: int) -> list[subprocess.Popen[bytes]]:
+    """`count` CPU-bound processes, to see what `check` does on a busy machine."""
+    spin = [sys.executable, "-c", "while True: pass"]
+    return [subprocess.Popen(spin) for _ in range(count)]
 
 
 def main() -> int:
@@ -259,7 +291,16 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=1000, help="batch size (default 1000)")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per case (default 7)")
     parser.add_argument("--quick", action="store_true", help="200 files, 3 runs: a smoke test")
-    parser.add_argument("--scan", action="store_true", help="also time --jobs 1 vs default")
+    parser.add_argument(
+        "--scan", action="store_true", help="also time --jobs 1, the default and --jobs 2"
+    )
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run N CPU-bound processes during the scan (implies --scan)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     parser.add_argument(
         "--here",
@@ -342,8 +383,16 @@ def main() -> int:
         )
         if load and load_after:
             print(f"load average before {load[0]:.2f}, after {load_after[0]:.2f}")
-        if args.scan:
-            scan(conds, a2icond, max(3, args.repeat // 2), base)
+        if args.scan or args.busy:
+            spinners = busy(args.busy)
+            try:
+                if spinners:
+                    print(f"\n{len(spinners)} CPU-bound processes running during the scan")
+                scan(conds, a2icond, max(3, args.repeat // 2), base)
+            finally:
+                for spinner in spinners:
+                    spinner.kill()
+                    spinner.wait()
     finally:
         if args.keep:
             print(f"kept {root}")

@@ -32,7 +32,6 @@ def _files(tmp_path: Path) -> list[tuple[str, str | None]]:
 def test_parallel_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
     items = _files(tmp_path)
     serial = check.check_all(items, 1)
-    monkeypatch.setattr(check, "PARALLEL_THRESHOLD", 2)
     parallel = check.check_all(items, jobs)
     assert parallel == serial
     assert [r.failed for r in serial] == [_is_bad(path) for path, _ in items]
@@ -65,7 +64,6 @@ def test_a_worker_that_dies_loses_nothing(tmp_path: Path, monkeypatch: pytest.Mo
         return real(*item)  # type: ignore[arg-type]
 
     monkeypatch.setattr(check, "check_one", dies_in_a_worker)
-    monkeypatch.setattr(check, "PARALLEL_THRESHOLD", 2)
     assert check.check_all(items, 3) == serial
 
 
@@ -83,7 +81,6 @@ def test_workers_deliver_their_share(tmp_path: Path, monkeypatch: pytest.MonkeyP
         return real(*item)  # type: ignore[arg-type]
 
     monkeypatch.setattr(check, "check_one", counted)
-    monkeypatch.setattr(check, "PARALLEL_THRESHOLD", 2)
     parallel = check.check_all(items, 2)
     from_parent = len(in_parent)
     assert parallel == check.check_all(items, 1)
@@ -103,5 +100,4 @@ def test_no_temporary_folder_means_no_workers(
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(tempfile, "TemporaryFile", refused)
-    monkeypatch.setattr(check, "PARALLEL_THRESHOLD", 2)
     assert check.check_all(items, 2) == serial

@@ -30,10 +30,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..diagnostics import Diagnostic
     from ..report import FileResult
 
-#: Below this many files one process is as fast as workers (measured with
-#: `python bench/check_bench.py --scan`: on 2 CPUs, 2 workers first won clearly at 1,000 files,
-#: 0.48 s against 0.88 s in process, and not at 400).
-PARALLEL_THRESHOLD = 400
+#: Below this many files one process is as fast as workers (`python bench/check_bench.py
+#: --scan`, 2 CPUs: `--jobs 2` equalled `--jobs 1` at 50 and 100 files, 0.16 s, and won from
+#: 200 files on, 0.22 s against 0.33 s; 1,000 files 0.66 s against 1.03 s).
+PARALLEL_THRESHOLD = 200
 
 #: What `check` reads in a folder (see `_common.expand_files`): `.toml` means `*.flow.toml`.
 CHECKED_SUFFIXES = (".cond", ".json", ".toml", ".py", ".ipynb", ".tf")
@@ -224,8 +224,9 @@ def _primers(items: list[Item]) -> list[int]:
 
 
 def check_all(items: list[Item], jobs: int) -> list[FileResult]:
-    """Every file's result, in order; a large batch over `jobs` processes (see `_forked`)."""
-    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD or not _can_fork():
+    """Every file's result, in order; over `jobs` processes when there are several files (see
+    `_forked`; `worker_count` keeps small batches in one process unless `--jobs` says not)."""
+    if jobs <= 1 or len(items) < 3 or not _can_fork():
         return [check_one(*item) for item in items]
     return _forked(items, jobs)
 

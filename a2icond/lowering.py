@@ -124,8 +124,21 @@ class _Lowering:
         return self.group(model.Or, list(members), node.span)
 
 
+def _depth(members: tuple[model.Node, ...]) -> int:
+    """Levels of And/Or below `Conditions` (0 without groups), without building steps."""
+    deepest, stack = 0, [(m, 1) for m in members]
+    while stack:
+        node, level = stack.pop()
+        if not isinstance(node, model.Condition):
+            deepest = max(deepest, level)
+            stack.extend((m, level + 1) for m in node.members)
+    return deepest
+
+
 def _too_deep(members: tuple[model.Node, ...]) -> list[model.Node]:
     """The groups nested deeper than A2I allows (the outermost offending one on each path)."""
+    if _depth(members) <= MAX_DEPTH:
+        return []  # the usual case, found without building a `Step` per node
     found = [
         step.node
         for step in model.walk(members)

@@ -668,7 +668,8 @@ class _ToAst:
         return [(_string(t), _tspan(t)) for t in children if t.type == "STRING"]
 
     def _nary(self, cls: type[ast.And] | type[ast.Or], children: list[Any]) -> Any:
-        members = tuple(c for c in children if not hasattr(c, "type"))
+        # The members, without the `and`/`or` tokens between them (ours, or Lark's: a `str`).
+        members = tuple(c for c in children if not isinstance(c, Token | str))
         node = cls(members, _cover(members[0], members[-1]))
         depth = _group_depth(members)
         if depth > MAX_NESTING:

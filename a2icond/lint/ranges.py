@@ -164,7 +164,10 @@ def _check_threshold(
     atom: ast.LabelCheck | ast.KeyCheck,
     in_group: bool = False,
 ) -> None:
-    interval = threshold_interval(threshold.op, threshold.value.value)
+    value = threshold.value.value
+    if LOW < value < HIGH:
+        return  # strictly inside: no comparator makes that empty or everything
+    interval = threshold_interval(threshold.op, value)
     empty = interval.empty
     if not empty and interval != DOMAIN:  # one interval covers 0..100 only by being it
         return  # the usual case: nothing to say
@@ -315,6 +318,8 @@ def _fraction_warning(context: Context, number: ast.Number, shown: str, meant: s
 @registry.rule(ast.LabelCheck, ast.KeyCheck, codes=(FRACTION,))
 def check_fraction(context: Context, atom: ast.LabelCheck | ast.KeyCheck) -> None:
     test = atom.test
+    if type(test) is ast.Threshold and not 0 < test.value.value < 1:
+        return  # the usual case, first
     numbers = (
         (test.low, test.high)
         if isinstance(test, ast.Between)

@@ -165,10 +165,12 @@ class ResultCache:
             {"format": FORMAT, "a2icond": self.stamp, "entries": entries},
             separators=(",", ":"),
         )
-        import tempfile
-
+        # What `tempfile.mkstemp` does (a new file of our own, 0600, never one that exists),
+        # without importing it and `shutil` and `random` on every run that writes the cache.
+        tmp = os.path.join(self.folder, f".check-{os.getpid()}-{os.urandom(6).hex()}.tmp")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         try:
-            fd, tmp = tempfile.mkstemp(prefix=".check-", suffix=".tmp", dir=self.folder)
+            fd = os.open(tmp, flags, 0o600)
         except OSError:
             return
         try:

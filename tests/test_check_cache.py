@@ -272,16 +272,17 @@ def test_a_cached_run_imports_little(files: list[Path]) -> None:
 
 
 def test_a_first_run_imports_only_what_compiling_needs(files: list[Path]) -> None:
-    """Compiling a file that is fine needs neither the path, file-copying, temporary-file and
-    resource modules, nor difflib (suggestions are for mistakes): each costs milliseconds of a
-    pre-commit run (without `site`, so that a site hook's imports hide none)."""
+    """Compiling a file that is fine and saving its result need neither the path,
+    file-copying, temporary-file and resource modules, nor difflib (suggestions are for
+    mistakes): each costs milliseconds of a pre-commit run (without `site`, so that a site
+    hook's imports hide none)."""
     import subprocess
 
     light = ("pathlib", "shutil", "tempfile", "importlib.resources", "platformdirs", "difflib")
     root = str(Path(__file__).resolve().parent.parent)
     code = (
         f"import sys\nsys.path.insert(0, {root!r})\nfrom a2icond import cli\n"
-        f"status = cli.main(['check', '--no-cache', {str(files[0])!r}])\n"
+        f"status = cli.main(['check', {str(files[0])!r}])\n"
         f"print(status, sorted(m for m in sys.modules if m in {light!r}))\n"
     )
     run = subprocess.run(

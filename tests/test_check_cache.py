@@ -198,6 +198,19 @@ def test_busy_cpus_reads_the_run_queue_now(tmp_path: Path, monkeypatch: pytest.M
     assert check.busy_cpus() == 0
     loadavg.write_text("0.10 0.20 0.80 4/231 4242\n")
     assert check.busy_cpus() == 3
+    # A kernel thread that ran for an instant: the fewest running in the readings counts.
+    readings = iter(["0.1 0.1 0.1 3/231 1\n", "0.1 0.1 0.1 1/231 1\n"] * 5)
+    real_open = open
+
+    def one_reading_each(path: str, *args: object, **kwargs: object) -> object:
+        if path == str(loadavg):
+            loadavg.write_text(next(readings))
+        return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", one_reading_each)
+    assert check.busy_cpus() == 0
+    monkeypatch.undo()
+    monkeypatch.setattr(check, "LOADAVG", str(loadavg))
     # No such file (not Linux): the last minute's average, whole CPUs.
     loadavg.unlink()
     monkeypatch.setattr(os, "getloadavg", lambda: (2.6, 0.0, 0.0))

@@ -40,6 +40,8 @@ CHECKED_SUFFIXES = (".cond", ".json", ".toml", ".py", ".ipynb", ".tf")
 
 #: Linux's load figures; the fourth field is `running/total` scheduling entities.
 LOADAVG = "/proc/loadavg"
+#: Readings of the run queue `busy_cpus` takes (about a millisecond in all).
+RUN_QUEUE_SAMPLES = 5
 
 #: Runs of files per process (see `_forked`): enough that a process the machine slows down
 #: takes fewer of them, few enough that claiming one costs nothing.
@@ -179,14 +181,23 @@ def usable_cpus() -> int:
 
 
 def busy_cpus() -> int:
-    """CPUs other processes are using now: on Linux the run queue at this instant, less this
-    process (`/proc/loadavg`'s fourth field); elsewhere the last minute's load average, whole
-    CPUs only. The instant matters more than the minute's average, which still counts the
-    previous `a2icond check` of a pre-commit run or a benchmark as busy."""
+    """CPUs other processes are using now: on Linux the run queue, less this process
+    (`/proc/loadavg`'s fourth field), the least of `RUN_QUEUE_SAMPLES` readings a fraction of a
+    millisecond apart, so that a kernel thread that ran for an instant does not count, while a
+    process that keeps a CPU busy does; elsewhere the last minute's load average, whole CPUs
+    only. The present matters more than the minute's average, which still counts the previous
+    `a2icond check` of a pre-commit run or a benchmark as busy."""
+    import time
+
     try:
-        with open(LOADAVG, "rb") as fh:
-            running = int(fh.read().split()[3].split(b"/")[0])
-        return max(0, running - 1)
+        fewest = None
+        for sample in range(RUN_QUEUE_SAMPLES):
+            if sample:
+                time.sleep(0.0002)
+            with open(LOADAVG, "rb") as fh:
+                running = int(fh.read().split()[3].split(b"/")[0])
+            fewest = running if fewest is None else min(fewest, running)
+        return max(0, (fewest or 1) - 1)
     except (OSError, ValueError, IndexError):
         pass
     try:

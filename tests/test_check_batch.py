@@ -101,3 +101,12 @@ def test_no_temporary_folder_means_no_workers(
 
     monkeypatch.setattr(tempfile, "TemporaryFile", refused)
     assert check.check_all(items, 2) == serial
+
+
+def test_runs_shrink_and_cover_every_file_once() -> None:
+    runs = check._runs(list(range(998)), 2)
+    assert [i for run in runs for i in run] == list(range(998))
+    sizes = [len(run) for run in runs]
+    assert sizes == sorted(sizes, reverse=True)  # long runs first, short ones at the end
+    assert sizes[0] == 998 // (2 * check.RUN_SHARE)
+    assert max(sizes[-4:]) == check.SHORTEST_RUN

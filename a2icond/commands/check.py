@@ -43,9 +43,10 @@ LOADAVG = "/proc/loadavg"
 #: Readings of the run queue `busy_cpus` takes (about a millisecond in all).
 RUN_QUEUE_SAMPLES = 5
 
-#: Runs of files per process (see `_forked`): enough that a process the machine slows down
-#: takes fewer of them, few enough that claiming one costs nothing.
-RUNS_PER_JOB = 16
+#: How runs of files shrink (see `_runs`): each is this share of what is left per process,
+#: and never fewer files than `SHORTEST_RUN`.
+RUN_SHARE = 4
+SHORTEST_RUN = 4
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -256,8 +257,7 @@ def _forked(items: list[Item], jobs: int) -> list[FileResult]:
 
     results: dict[int, FileResult] = {i: check_one(*items[i]) for i in _primers(items)}
     rest = [i for i in range(len(items)) if i not in results]
-    size = max(1, -(-len(rest) // (jobs * RUNS_PER_JOB)))
-    runs = [rest[i : i + size] for i in range(0, len(rest), size)]
+    runs = _runs(rest, jobs)
     claims, feed = os.pipe()
     try:
         os.write(feed, b"".join(n.to_bytes(4, "little") for n in range(len(runs))))
@@ -287,6 +287,19 @@ def _forked(items: list[Item], jobs: int) -> list[FileResult]:
             os.waitpid(pid, 0)
             results.update(_delivered(out))
     return [results[i] if i in results else check_one(*items[i]) for i in range(len(items))]
+
+
+def _runs(indices: list[int], jobs: int) -> list[list[int]]:
+    """`indices` cut into runs that shrink as they go (guided self-scheduling): long runs
+    while much is left, so claiming costs nothing, short ones at the end, so that no process
+    waits long for another to finish its last run."""
+    runs: list[list[int]] = []
+    start = 0
+    while start < len(indices):
+        size = max(SHORTEST_RUN, (len(indices) - start) // (jobs * RUN_SHARE))
+        runs.append(indices[start : start + size])
+        start += size
+    return runs
 
 
 def _claimed(claims: int) -> Iterator[int]:

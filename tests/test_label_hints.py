@@ -10,6 +10,7 @@ import string
 
 import pytest
 
+from a2icond.closematch import CloseMatcher
 from a2icond.diagnostics import CompileError, Diagnostic
 from a2icond.lint import label_names, labels, suggest_label
 
@@ -73,7 +74,7 @@ def test_single_edit_typos_of_every_label_get_difflib_s_suggestion() -> None:
 def test_the_matcher_is_difflib_on_far_and_tied_words() -> None:
     rng = random.Random(3)
     pool = ["abc", "acb", "bca", "abcd", "xyz", "a b c", "aaaa", "aa", "ab", "ba", "cab", "abcabc"]
-    matcher = labels.CloseMatcher(pool)
+    matcher = CloseMatcher(pool)
     words = ["".join(rng.choice("abcxyz ") for _ in range(rng.randint(0, 7))) for _ in range(3000)]
     for word in words:
         close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)

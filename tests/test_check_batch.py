@@ -110,3 +110,15 @@ def test_runs_shrink_and_cover_every_file_once() -> None:
     assert sizes == sorted(sizes, reverse=True)  # long runs first, short ones at the end
     assert sizes[0] == 998 // (2 * check.RUN_SHARE)
     assert max(sizes[-4:]) == check.SHORTEST_RUN
+
+
+def test_runs_fit_in_the_pipe_however_many_jobs() -> None:
+    """The run numbers are written to a pipe before any process reads it (64 KiB on Linux):
+    `--jobs 1000` on a million files must not block there."""
+    jobs = min(1000, check.MAX_JOBS)
+    assert len(check._runs(list(range(1_000_000)), jobs)) * 4 < 65536
+
+
+def test_many_jobs_for_few_files(tmp_path: Path) -> None:
+    items = _files(tmp_path)
+    assert check.check_all(items, 500) == check.check_all(items, 1)

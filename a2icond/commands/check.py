@@ -47,6 +47,8 @@ RUN_QUEUE_SAMPLES = 5
 #: and never fewer files than `SHORTEST_RUN`.
 RUN_SHARE = 4
 SHORTEST_RUN = 4
+#: The most processes `check` runs, whatever `--jobs` asks.
+MAX_JOBS = 64
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -257,6 +259,9 @@ def _forked(items: list[Item], jobs: int) -> list[FileResult]:
 
     results: dict[int, FileResult] = {i: check_one(*items[i]) for i in _primers(items)}
     rest = [i for i in range(len(items)) if i not in results]
+    # No more processes than there are runs of files for, nor than `MAX_JOBS`: the run numbers
+    # must fit in the pipe before anyone reads it (64 KiB on Linux; a few thousand runs).
+    jobs = max(1, min(jobs, MAX_JOBS, len(rest) // SHORTEST_RUN))
     runs = _runs(rest, jobs)
     claims, feed = os.pipe()
     try:

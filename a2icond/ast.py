@@ -144,12 +144,16 @@ class Sampling:
 
 @dataclass(slots=True, unsafe_hash=True)
 class And:
+    """`a and b and ...`: every member holds."""
+
     members: tuple[Expr, ...]
     span: Span = _span()
 
 
 @dataclass(slots=True, unsafe_hash=True)
 class Or:
+    """`a or b or ...`: at least one member holds."""
+
     members: tuple[Expr, ...]
     span: Span = _span()
 

@@ -134,6 +134,8 @@ class Condition:
 
 @dataclass(frozen=True)
 class And:
+    """`{"And": [...]}`: every member holds."""
+
     members: tuple[Node, ...]
     span: Span = field(default=NOWHERE, compare=False, repr=False)
 
@@ -143,6 +145,8 @@ class And:
 
 @dataclass(frozen=True)
 class Or:
+    """`{"Or": [...]}`: at least one member holds."""
+
     members: tuple[Node, ...]
     span: Span = field(default=NOWHERE, compare=False, repr=False)
 

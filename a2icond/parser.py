@@ -64,8 +64,8 @@ def grammar_text() -> str:
 
 
 class Token:
-    """A token: its terminal's name, its text and its span (Lark's position names are
-    properties, for error messages and the contract test)."""
+    """A token: its terminal's name, its text and its span (`line`, `column` and `start_pos`,
+    Lark's names, are what syntax errors and the contract test read of it)."""
 
     __slots__ = ("span", "type", "value")
 
@@ -81,20 +81,8 @@ class Token:
         return self.span[1]
 
     @property
-    def end_line(self) -> int:
-        return self.span[2]
-
-    @property
-    def end_column(self) -> int:
-        return self.span[3]
-
-    @property
     def start_pos(self) -> int:
         return self.span[4]
-
-    @property
-    def end_pos(self) -> int:
-        return self.span[5]
 
     def __repr__(self) -> str:
         return f"Token({self.type!r}, {self.value!r})"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 
 @dataclass(frozen=True)
@@ -25,11 +24,9 @@ class Label:
 @cache
 def taxonomy() -> dict[str, Label]:
     """Model-7 labels by name, in the order of AWS's taxonomy table."""
-    data = json.loads(
-        resources.files("a2icond")
-        .joinpath("data/rekognition-moderation-labels.json")
-        .read_text("utf-8")
-    )
+    from ..fileio import package_text
+
+    data = json.loads(package_text("data/rekognition-moderation-labels.json"))
     parent = {item["Name"]: item["ParentName"] for item in data["model_7"]}
     out: dict[str, Label] = {}
     for item in data["model_7"]:
